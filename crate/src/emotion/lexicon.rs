@@ -1,0 +1,374 @@
+//! The lexicon baseline: weighted cue phrases (`lexicon.txt`), negation,
+//! intensifiers, sarcasm, punctuation and emoji. It needs no model file and
+//! is what the engine falls back to when none is supplied.
+
+use super::{EmotionLabel, EmotionModel, EmotionReading, Scores};
+use crate::phrase::{PhraseMatch, PhraseSet, PhraseSetBuilder, Prepared};
+
+const LEXICON: &str = include_str!("lexicon.txt");
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Cue {
+    Label(EmotionLabel),
+    /// Flips the cue it precedes; a weight above 0 also scales it
+    /// (一点都不 = strongly not).
+    Negator,
+    /// Multiplies the weight of the cue it precedes (intensifiers > 1,
+    /// diminishers < 1).
+    Scale,
+    Sarcasm,
+}
+
+pub(crate) struct Lexicon {
+    cues: Vec<(Cue, f64)>,
+    set: PhraseSet,
+}
+
+/// A problem in a lexicon file, by line.
+#[derive(Debug, PartialEq)]
+pub(crate) struct LexiconError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl Lexicon {
+    /// The built-in lexicon.
+    pub fn builtin() -> Lexicon {
+        // Checked by a test; a bad line is skipped rather than fatal here.
+        Lexicon::parse(LEXICON).0
+    }
+
+    /// Parses a lexicon: `kind<TAB>weight<TAB>phrase` lines, `#` comments;
+    /// `allow<TAB>cue<TAB>innocent phrase` keeps a cue from firing inside a
+    /// longer innocent phrase (滚 in 滚动).
+    pub fn parse(text: &str) -> (Lexicon, Vec<LexiconError>) {
+        let mut cues = Vec::new();
+        let mut phrases: Vec<&str> = Vec::new();
+        let mut allows = Vec::new();
+        let mut errors = Vec::new();
+        let mut b = PhraseSetBuilder::default();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut err = |m: &str| {
+                errors.push(LexiconError {
+                    line: i + 1,
+                    message: m.to_string(),
+                })
+            };
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [kind, weight, phrase] = fields[..] else {
+                err("expected kind<TAB>weight<TAB>phrase");
+                continue;
+            };
+            if kind == "allow" {
+                allows.push((i + 1, weight, phrase));
+                continue;
+            }
+            let cue = match kind {
+                "negator" => Cue::Negator,
+                "intensifier" | "diminisher" => Cue::Scale,
+                "sarcasm" => Cue::Sarcasm,
+                _ => match EmotionLabel::from_name(kind) {
+                    Some(EmotionLabel::Neutral) | None => {
+                        err("unknown kind");
+                        continue;
+                    }
+                    Some(l) => Cue::Label(l),
+                },
+            };
+            let Ok(weight) = weight.parse::<f64>() else {
+                err("weight is not a number");
+                continue;
+            };
+            if !b.add(cues.len() as u32, 0, phrase) {
+                err("phrase has nothing to match");
+                continue;
+            }
+            cues.push((cue, weight));
+            phrases.push(phrase);
+        }
+        for (line, cue, innocent) in allows {
+            let groups: Vec<usize> = (0..phrases.len()).filter(|g| phrases[*g] == cue).collect();
+            if groups.is_empty() {
+                errors.push(LexiconError {
+                    line,
+                    message: format!("allow names an unknown cue {cue:?}"),
+                });
+            }
+            for g in groups {
+                b.allow(g as u32, innocent);
+            }
+        }
+        (
+            Lexicon {
+                cues,
+                set: b.build(),
+            },
+            errors,
+        )
+    }
+
+    fn weights(&self, text: &str) -> ([f64; 6], f64) {
+        let p = Prepared::new(text);
+        let mut hits = self.set.find(&p);
+        // The longest cue wins: "不满意" is not also "满意".
+        let all = hits.clone();
+        hits.retain(|h| {
+            !all.iter().any(|o| {
+                o != h
+                    && o.start <= h.start
+                    && h.end <= o.end
+                    && (o.end - o.start) > (h.end - h.start)
+            })
+        });
+        let mut w = [0.0f64; 6];
+        let mut sarcasm = 0.0;
+        for (i, h) in hits.iter().enumerate() {
+            let (cue, weight) = self.cues[h.group as usize];
+            match cue {
+                Cue::Label(label) => {
+                    let (negated, scale) = self.modifiers(text, &hits[..i], h);
+                    let ix = label.index();
+                    if !negated {
+                        w[ix] += weight * scale;
+                    } else if label == EmotionLabel::Satisfied {
+                        w[EmotionLabel::Frustrated.index()] += weight * 0.8 * scale;
+                    } else {
+                        w[EmotionLabel::Neutral.index()] += weight * 0.5;
+                    }
+                }
+                Cue::Sarcasm => sarcasm += weight,
+                Cue::Negator | Cue::Scale => {}
+            }
+        }
+        if sarcasm > 0.0 {
+            // Praise said through gritted teeth is a complaint.
+            let s = std::mem::take(&mut w[EmotionLabel::Satisfied.index()]);
+            w[EmotionLabel::Angry.index()] += 0.5 * (s + sarcasm);
+            w[EmotionLabel::Frustrated.index()] += 0.5 * (s + sarcasm);
+        }
+        let total_cues: f64 = w.iter().sum();
+        (w, total_cues)
+    }
+
+    /// Negators and scales right before a cue (each gap at most a short
+    /// word): odd negations flip it, scales multiply.
+    fn modifiers(&self, text: &str, before: &[PhraseMatch], cue: &PhraseMatch) -> (bool, f64) {
+        let mut negations = 0;
+        let mut scale = 1.0;
+        let mut at = cue.start;
+        for h in before.iter().rev() {
+            if h.end > at {
+                continue;
+            }
+            let gap = &text[h.end..at];
+            // A negation does not reach across a clause ("没发货，太慢了").
+            let clause = gap.contains([
+                ',', '，', '.', '。', ';', '；', '!', '！', '?', '？', '~', '\n',
+            ]);
+            if clause || gap.chars().filter(|c| c.is_alphanumeric()).count() > 4 {
+                break;
+            }
+            match self.cues[h.group as usize] {
+                (Cue::Negator, w) => {
+                    negations += 1;
+                    if w > 0.0 {
+                        scale *= w;
+                    }
+                }
+                (Cue::Scale, s) => scale *= s,
+                _ => break,
+            }
+            at = h.start;
+        }
+        (negations % 2 == 1, scale)
+    }
+}
+
+/// Emoji and punctuation that carry emotion; the normaliser drops them as
+/// separators, so they are read from the original text.
+fn surface(text: &str, w: &mut [f64; 6]) {
+    use EmotionLabel::*;
+    let mut add = |l: EmotionLabel, x: f64| w[l.index()] += x;
+    for c in text.chars() {
+        match c {
+            '😡' | '🤬' | '💢' | '👿' | '🖕' => add(Angry, 2.5),
+            '😭' | '😰' | '😱' | '😨' | '😟' | '🙏' | '🆘' => add(Anxious, 1.5),
+            '😤' | '😒' | '🙄' | '😩' | '😫' | '😑' | '😞' | '😔' => {
+                add(Frustrated, 1.5)
+            }
+            '😕' | '🤔' | '❓' | '😵' | '🤷' => add(Confused, 1.0),
+            '😊' | '👍' | '❤' | '🎉' | '👏' | '😄' | '😁' | '🥰' | '💯' | '🌹' => {
+                add(Satisfied, 1.5)
+            }
+            _ => {}
+        }
+    }
+    let bangs = longest_run(text, &['!', '！']);
+    let asks = longest_run(text, &['?', '？']);
+    let caps = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|word| word.len() >= 3 && word.chars().all(|c| c.is_ascii_uppercase()))
+        .count();
+    let negative: f64 = [Angry, Anxious, Frustrated]
+        .iter()
+        .map(|l| w[l.index()])
+        .sum();
+    if bangs >= 2 || caps >= 2 {
+        // Shouting raises whatever negative feeling is there, or reads as anger.
+        let boost = if bangs >= 3 || caps >= 2 { 1.5 } else { 1.25 };
+        if negative > 0.0 {
+            for l in [Angry, Anxious, Frustrated] {
+                w[l.index()] *= boost;
+            }
+        } else if w[Satisfied.index()] == 0.0 {
+            w[Angry.index()] += 1.0;
+        }
+    }
+    if asks >= 2 {
+        if negative > 0.0 {
+            w[Anxious.index()] += 0.5;
+            w[Angry.index()] += 0.5;
+        } else {
+            w[Confused.index()] += 1.0;
+        }
+    }
+}
+
+fn longest_run(text: &str, chars: &[char]) -> usize {
+    let (mut best, mut cur) = (0, 0);
+    for c in text.chars() {
+        cur = if chars.contains(&c) { cur + 1 } else { 0 };
+        best = best.max(cur);
+    }
+    best
+}
+
+/// Raw evidence → intensity: 1 calm … 5 extreme.
+fn intensity(label: EmotionLabel, x: f64) -> u8 {
+    if label == EmotionLabel::Neutral {
+        return 1;
+    }
+    match x {
+        x if x < 1.5 => 2,
+        x if x < 3.0 => 3,
+        x if x < 5.0 => 4,
+        _ => 5,
+    }
+}
+
+/// Short follow-ups that only make sense after what came before.
+fn is_follow_up(text: &str) -> bool {
+    let chars = text.chars().filter(|c| c.is_alphanumeric()).count();
+    let lower = text.to_lowercase();
+    let markers = [
+        "还",
+        "又",
+        "仍",
+        "到底",
+        "呢",
+        "still",
+        "again",
+        "yet",
+        "any update",
+        "hello?",
+    ];
+    chars <= 12 || markers.iter().any(|m| lower.contains(m)) || text.contains(['?', '？'])
+}
+
+impl Lexicon {
+    fn read(&self, text: &str) -> (EmotionReading, f64) {
+        let (mut w, cues) = self.weights(text);
+        surface(text, &mut w);
+        let mut weights = w;
+        weights[EmotionLabel::Neutral.index()] += 1.0; // the prior: most messages are calm
+        let scores = Scores::from_weights(weights);
+        let label = scores.top();
+        let reading = EmotionReading {
+            label,
+            intensity: intensity(label, w[label.index()]),
+            scores,
+        };
+        (reading, cues)
+    }
+}
+
+impl EmotionModel for Lexicon {
+    fn source(&self) -> &str {
+        "lexicon"
+    }
+
+    fn classify(&self, text: &str, context: &[&str]) -> EmotionReading {
+        let (reading, cues) = self.read(text);
+        if reading.label != EmotionLabel::Neutral || cues > 0.0 || !is_follow_up(text) {
+            return reading;
+        }
+        // "还没好？" after a complaint carries the complaint on.
+        let Some(prev) = context.last() else {
+            return reading;
+        };
+        let (before, _) = self.read(prev);
+        if !before.label.is_negative() {
+            return reading;
+        }
+        let intensity = before.intensity.max(2);
+        EmotionReading {
+            label: before.label,
+            intensity,
+            scores: before.scores,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lexicon_parses_cleanly() {
+        let (lex, errors) = Lexicon::parse(LEXICON);
+        assert_eq!(errors, Vec::new());
+        assert!(lex.cues.len() > 400);
+    }
+
+    #[test]
+    fn reads_the_obvious_cases() {
+        let lex = Lexicon::builtin();
+        let cases: &[(&str, EmotionLabel)] = &[
+            ("你们这是什么垃圾服务，气死我了！！！", EmotionLabel::Angry),
+            ("我的账户被盗了怎么办，急死了", EmotionLabel::Anxious),
+            ("又坏了，已经第三次了", EmotionLabel::Frustrated),
+            ("这个优惠券怎么用？我看不懂", EmotionLabel::Confused),
+            ("我的订单号是 20231121", EmotionLabel::Neutral),
+            ("问题解决了，太感谢了", EmotionLabel::Satisfied),
+            ("不满意", EmotionLabel::Frustrated),
+            (
+                "This is ridiculous, worst service ever!!!",
+                EmotionLabel::Angry,
+            ),
+            ("Thank you so much, that worked!", EmotionLabel::Satisfied),
+            (
+                "I don't understand what this fee means",
+                EmotionLabel::Confused,
+            ),
+            ("謝謝，問題解決了", EmotionLabel::Satisfied),
+        ];
+        for (text, want) in cases {
+            let r = lex.classify(text, &[]);
+            assert_eq!(r.label, *want, "{text:?}: {r:?}");
+            assert!((1..=5).contains(&r.intensity));
+        }
+    }
+
+    #[test]
+    fn context_carries_a_complaint_into_a_short_follow_up() {
+        let lex = Lexicon::builtin();
+        let alone = lex.classify("还没好？", &[]);
+        let after = lex.classify("还没好？", &["等了一个星期了还没发货，太慢了"]);
+        assert_eq!(alone.label, EmotionLabel::Neutral);
+        assert!(after.label.is_negative(), "{after:?}");
+    }
+}

@@ -1,0 +1,138 @@
+//! Customer emotion: the labels, the [`EmotionModel`] trait every
+//! classifier implements, and the lexicon baseline.
+
+mod lexicon;
+
+use serde::{Deserialize, Serialize};
+
+pub(crate) use lexicon::Lexicon;
+
+/// The customer emotions Linesman tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmotionLabel {
+    Angry,
+    Anxious,
+    Frustrated,
+    Confused,
+    Neutral,
+    Satisfied,
+}
+
+impl EmotionLabel {
+    /// Every label, in the order of [`Scores`] and of model outputs.
+    pub const ALL: [EmotionLabel; 6] = [
+        EmotionLabel::Angry,
+        EmotionLabel::Anxious,
+        EmotionLabel::Frustrated,
+        EmotionLabel::Confused,
+        EmotionLabel::Neutral,
+        EmotionLabel::Satisfied,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EmotionLabel::Angry => "angry",
+            EmotionLabel::Anxious => "anxious",
+            EmotionLabel::Frustrated => "frustrated",
+            EmotionLabel::Confused => "confused",
+            EmotionLabel::Neutral => "neutral",
+            EmotionLabel::Satisfied => "satisfied",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<EmotionLabel> {
+        EmotionLabel::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    /// Anger, anxiety and frustration: what de-escalation is for.
+    pub fn is_negative(self) -> bool {
+        matches!(
+            self,
+            EmotionLabel::Angry | EmotionLabel::Anxious | EmotionLabel::Frustrated
+        )
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Probability of each label (they sum to 1), rounded to three decimals so
+/// that events are stable across platforms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Scores {
+    pub angry: f64,
+    pub anxious: f64,
+    pub frustrated: f64,
+    pub confused: f64,
+    pub neutral: f64,
+    pub satisfied: f64,
+}
+
+impl Scores {
+    /// From non-negative weights in [`EmotionLabel::ALL`] order.
+    pub fn from_weights(w: [f64; 6]) -> Scores {
+        let total: f64 = w.iter().filter(|x| x.is_finite() && **x > 0.0).sum();
+        let p = |i: usize| {
+            if total > 0.0 && w[i].is_finite() && w[i] > 0.0 {
+                (w[i] / total * 1000.0).round() / 1000.0
+            } else {
+                0.0
+            }
+        };
+        Scores {
+            angry: p(0),
+            anxious: p(1),
+            frustrated: p(2),
+            confused: p(3),
+            neutral: p(4),
+            satisfied: p(5),
+        }
+    }
+
+    pub fn get(&self, label: EmotionLabel) -> f64 {
+        self.to_array()[label.index()]
+    }
+
+    pub fn to_array(&self) -> [f64; 6] {
+        [
+            self.angry,
+            self.anxious,
+            self.frustrated,
+            self.confused,
+            self.neutral,
+            self.satisfied,
+        ]
+    }
+
+    /// The most probable label (ties go to the earlier label).
+    pub fn top(&self) -> EmotionLabel {
+        let a = self.to_array();
+        let mut best = 4; // neutral when all are zero
+        for i in 0..6 {
+            if a[i] > a[best] {
+                best = i;
+            }
+        }
+        EmotionLabel::ALL[best]
+    }
+}
+
+/// One customer message, read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EmotionReading {
+    pub label: EmotionLabel,
+    /// 1 calm … 5 extreme.
+    pub intensity: u8,
+    pub scores: Scores,
+}
+
+/// A classifier of customer emotion. `context` holds the previous customer
+/// messages of the conversation, oldest first (at most two), so that
+/// "still nothing?!" after two complaints can read as anger.
+pub trait EmotionModel: Send + Sync {
+    /// Short name reported in events ("lexicon", "model").
+    fn source(&self) -> &str;
+    fn classify(&self, text: &str, context: &[&str]) -> EmotionReading;
+}

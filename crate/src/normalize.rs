@@ -1,0 +1,554 @@
+//! The one normaliser. Playbook phrases and message text both go through
+//! [`normalize`], so a disguise can never be folded on one side and not the
+//! other (a classic way for filters to lose matches silently).
+//!
+//! The output is a *skeleton*: a string in which every way of writing the
+//! same word looks the same, plus one [`NChar`] per skeleton char that points
+//! back at the original text. The steps, per original char:
+//!
+//! 1. compatibility fold: full-width → half-width, circled and other number
+//!    forms → digits, accents stripped, case folded, zero-width chars dropped;
+//! 2. Traditional → Simplified Chinese (`fast2s`, one char for one char);
+//! 3. leetspeak and confusables, but only next to Latin letters (`sh1t`,
+//!    `$hit`, `@ss`) so that `12315` or `¥100` keep their digits;
+//! 4. separators between characters are dropped (`爱-买-不-买`, `f u c k`),
+//!    remembering that a break was there (whole-word checks need it);
+//!    self-censoring marks between letters (`f*ck`) are kept as `*`;
+//! 5. runs of one character are squeezed into one, remembering the count, so
+//!    `fuuuuck` and `滚滚滚` match while `good` is not taken for `god`.
+//!
+//! Skeletons also collapse `l` into `i` (a `1` may stand for either); the
+//! matcher checks the exact letters afterwards, see [`NChar::exact`].
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Char used in skeletons for a self-censoring mark between letters.
+pub(crate) const MASK: char = '*';
+
+/// Flags on a skeleton char.
+pub(crate) const LATIN: u8 = 1; // a-z after folding (or a leet stand-in for one)
+pub(crate) const LEET: u8 = 2; // a digit or symbol read as a letter
+pub(crate) const BREAK: u8 = 4; // a separator was dropped right before this char
+pub(crate) const MASKED: u8 = 8; // a self-censoring mark
+pub(crate) const DIGIT: u8 = 16; // an ASCII digit kept as a digit
+
+/// One char of a skeleton and where it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NChar {
+    /// Byte range in the original text (covers the whole squeezed run).
+    pub start: usize,
+    pub end: usize,
+    /// Byte offset of this char in the skeleton string.
+    pub at: usize,
+    /// The folded char before confusable classes were merged: lets the
+    /// matcher tell `hill` from `hell` although both skeletons say `i`.
+    pub exact: char,
+    /// How many equal chars were squeezed into this one.
+    pub run: u32,
+    pub flags: u8,
+}
+
+impl NChar {
+    pub fn is(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// A normalised text: the skeleton and its map back to the original.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Normalized {
+    pub text: String,
+    pub chars: Vec<NChar>,
+}
+
+impl Normalized {
+    /// Index of the skeleton char that starts at skeleton byte `at`.
+    pub fn char_at(&self, at: usize) -> usize {
+        self.chars.partition_point(|c| c.at < at)
+    }
+
+    /// Whether any self-censoring mark was kept.
+    pub fn has_masks(&self) -> bool {
+        self.chars.iter().any(|c| c.is(MASKED))
+    }
+}
+
+/// How self-censoring marks are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Masks {
+    /// `f*ck`: a mark between letters stands for hidden letters.
+    Keep,
+    /// `f*u*c*k`: the same marks read as separators.
+    Drop,
+}
+
+/// Folded char with the original byte range it came from.
+#[derive(Clone, Copy)]
+struct Folded {
+    ch: char,
+    start: usize,
+    end: usize,
+}
+
+/// Normalises `text` (see the module docs).
+pub(crate) fn normalize(text: &str, masks: Masks) -> Normalized {
+    let folded = fold_all(text);
+    skeleton(&folded, masks)
+}
+
+/// Steps 1 and 2: compatibility fold and Traditional → Simplified.
+fn fold_all(text: &str) -> Vec<Folded> {
+    let mut out: Vec<Folded> = Vec::with_capacity(text.len());
+    let mut cjk = false;
+    for (start, c) in text.char_indices() {
+        let end = start + c.len_utf8();
+        fold_char(c, &mut |ch| {
+            cjk |= is_han(ch);
+            out.push(Folded { ch, start, end });
+        });
+    }
+    if cjk {
+        to_simplified(&mut out);
+    }
+    out
+}
+
+/// `fast2s` converts one char for one char (with a little context), so the
+/// map back to the original survives. Checked rather than assumed.
+fn to_simplified(chars: &mut [Folded]) {
+    let s: String = chars.iter().map(|f| f.ch).collect();
+    let simplified = fast2s::convert(&s);
+    if simplified.chars().count() == chars.len() {
+        for (f, ch) in chars.iter_mut().zip(simplified.chars()) {
+            f.ch = ch;
+        }
+    }
+}
+
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// Step 1 for a single char; may emit zero, one or several chars.
+fn fold_char(c: char, emit: &mut impl FnMut(char)) {
+    match c {
+        'A'..='Z' => emit(c.to_ascii_lowercase()),
+        '\u{0}'..='\u{7F}' => emit(c),
+        // Zero-width and invisible formatting chars: pure evasion material.
+        '\u{00AD}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}'
+        | '\u{034F}'
+        | '\u{180E}' => {}
+        '\u{3000}' => emit(' '),
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{FF07}' => emit('\''),
+        // Dingbat circled digits have no compatibility decomposition.
+        '\u{2776}'..='\u{277F}' => emit_number(c as u32 - 0x2776 + 1, emit),
+        '\u{2780}'..='\u{2789}' => emit_number(c as u32 - 0x2780 + 1, emit),
+        '\u{278A}'..='\u{2793}' => emit_number(c as u32 - 0x278A + 1, emit),
+        '\u{24EB}'..='\u{24F4}' => emit_number(c as u32 - 0x24EB + 11, emit),
+        _ if is_han(c) && !(0xF900..=0xFAFF).contains(&(c as u32)) => emit(c),
+        _ => decompose_compatible(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            for l in d.to_lowercase() {
+                emit(confusable(l));
+            }
+        }),
+    }
+}
+
+/// The first char `c` folds to (None when it folds to nothing).
+pub(crate) fn fold_first(c: char) -> Option<char> {
+    let mut first = None;
+    fold_char(c, &mut |ch| {
+        first.get_or_insert(ch);
+    });
+    first
+}
+
+fn emit_number(n: u32, emit: &mut impl FnMut(char)) {
+    if n >= 10 {
+        emit(char::from_digit(n / 10, 10).unwrap_or('0'));
+    }
+    emit(char::from_digit(n % 10, 10).unwrap_or('0'));
+}
+
+/// Cyrillic and Greek letters that look like Latin ones.
+fn confusable(c: char) -> char {
+    match c {
+        'а' => 'a',
+        'в' => 'b',
+        'е' | 'ё' => 'e',
+        'к' => 'k',
+        'м' => 'm',
+        'н' => 'h',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'х' => 'x',
+        'і' => 'i',
+        'ј' => 'j',
+        'ѕ' => 's',
+        'ԁ' => 'd',
+        'ɡ' => 'g',
+        'α' => 'a',
+        'β' => 'b',
+        'ε' => 'e',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        'ı' => 'i',
+        'ł' => 'l',
+        'ø' => 'o',
+        'đ' => 'd',
+        'ß' => 's',
+        _ => c,
+    }
+}
+
+/// The letter a digit or symbol stands for in leetspeak.
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' | '|' => 'i', // skeletons merge i and l anyway
+        '3' | '€' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' | '+' => 't',
+        '8' => 'b',
+        '9' => 'g',
+        _ => return None,
+    })
+}
+
+fn is_mask_mark(c: char) -> bool {
+    matches!(c, '*' | '#' | '_')
+}
+
+/// Skeleton class of a folded Latin letter: `l` and `i` are one class.
+fn skeleton_letter(c: char) -> char {
+    if c == 'l' {
+        'i'
+    } else {
+        c
+    }
+}
+
+/// What a folded char becomes in the skeleton.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Letter(char, u8),
+    Sep,
+}
+
+/// Letters and leet stand-ins among the `kept` chars (see [`roles`]).
+fn letters(folded: &[Folded], kept: &[usize]) -> Vec<Role> {
+    let mut roles = vec![Role::Sep; folded.len()];
+    let ch = |k: usize| kept.get(k).map_or('\0', |&i| folded[i].ch);
+    let len = kept.len();
+    let mut letter: Vec<bool> = (0..len).map(|k| ch(k).is_ascii_lowercase()).collect();
+    for k in 0..len {
+        let c = ch(k);
+        if c.is_ascii_lowercase() {
+            roles[kept[k]] = Role::Letter(c, LATIN);
+        } else if c.is_alphanumeric() && !c.is_ascii_digit() {
+            roles[kept[k]] = Role::Letter(c, 0);
+        }
+    }
+    // Digits: a run of one or two next to a letter is leet (`sh1t`, `5h17`);
+    // longer runs are numbers (`12315`, `2023`) even beside a word.
+    // Symbols: `$ @ €` start a word, `! | +` only stand inside one (`hell!`
+    // keeps its `!` out). Each new stand-in can make its neighbour one, so
+    // repeat until nothing changes (`1$a`); letters only ever get added.
+    loop {
+        let mut changed = false;
+        let mut k = 0;
+        while k < len {
+            if !ch(k).is_ascii_digit() {
+                k += 1;
+                continue;
+            }
+            let j = (k..len).find(|&m| !ch(m).is_ascii_digit()).unwrap_or(len);
+            let touches = (k > 0 && letter[k - 1]) || (j < len && letter[j]);
+            let leety = j - k <= 2 && touches && (k..j).all(|m| leet(ch(m)).is_some());
+            for m in k..j {
+                let c = ch(m);
+                match leet(c) {
+                    Some(l) if leety => {
+                        changed |= !letter[m];
+                        letter[m] = true;
+                        roles[kept[m]] = Role::Letter(l, LATIN | LEET);
+                    }
+                    _ => roles[kept[m]] = Role::Letter(c, DIGIT),
+                }
+            }
+            k = j;
+        }
+        for k in 0..len {
+            let c = ch(k);
+            if letter[k] || c.is_alphanumeric() {
+                continue;
+            }
+            let Some(l) = leet(c) else { continue };
+            let next = k + 1 < len && letter[k + 1];
+            let prev = k > 0 && letter[k - 1];
+            if next && (matches!(c, '$' | '@' | '€') || prev) {
+                letter[k] = true;
+                changed = true;
+                roles[kept[k]] = Role::Letter(l, LATIN | LEET);
+            }
+        }
+        if !changed {
+            return roles;
+        }
+    }
+}
+
+/// Decides what each folded char becomes. Context (is this `1` inside a
+/// word?) is read with separators already removed, so that the skeleton of
+/// a skeleton is itself.
+fn roles(folded: &[Folded], masks: Masks) -> Vec<Role> {
+    // Letters, digits and leet symbols; marks and apostrophes come last
+    // because whether they stay depends on the letters around them.
+    let mut kept: Vec<usize> = (0..folded.len())
+        .filter(|&i| {
+            let c = folded[i].ch;
+            c.is_alphanumeric() || leet(c).is_some()
+        })
+        .collect();
+    // A symbol that turns out not to be leet is a separator, and must not
+    // hide its neighbours from each other (`F$11` is `f11`, read as `fii`):
+    // drop it and decide again. `kept` only shrinks, so this ends.
+    let mut roles = loop {
+        let roles = letters(folded, &kept);
+        let before = kept.len();
+        kept.retain(|&i| roles[i] != Role::Sep);
+        if kept.len() == before {
+            break roles;
+        }
+    };
+    // Marks between letters hide letters (`f**k`); an apostrophe between
+    // two plain letters stays (`he'll` must not read as `hell`).
+    let is_latin = |r: Role| matches!(r, Role::Letter(_, f) if f & LATIN != 0);
+    let is_plain = |r: Role| matches!(r, Role::Letter(c, f) if f & LATIN != 0 && c.is_ascii_lowercase() && f & LEET == 0);
+    let seq: Vec<usize> = (0..folded.len())
+        .filter(|&i| roles[i] != Role::Sep || is_mask_mark(folded[i].ch) || folded[i].ch == '\'')
+        .collect();
+    let mut k = 0;
+    while k < seq.len() {
+        let c = folded[seq[k]].ch;
+        let prev = k.checked_sub(1).map(|p| roles[seq[p]]);
+        if roles[seq[k]] == Role::Sep && is_mask_mark(c) {
+            let j = (k..seq.len())
+                .find(|&m| !is_mask_mark(folded[seq[m]].ch))
+                .unwrap_or(seq.len());
+            let next = seq.get(j).map(|&i| roles[i]);
+            let hidden = masks == Masks::Keep
+                && j - k <= 4
+                && prev.is_some_and(is_latin)
+                && next.is_some_and(is_latin);
+            if hidden {
+                for m in k..j {
+                    roles[seq[m]] = Role::Letter(MASK, LATIN | MASKED);
+                }
+            }
+            k = j;
+            continue;
+        }
+        if c == '\'' && roles[seq[k]] == Role::Sep {
+            let next = seq.get(k + 1).map(|&i| roles[i]);
+            if prev.is_some_and(is_plain) && next.is_some_and(is_plain) {
+                roles[seq[k]] = Role::Letter(c, LATIN);
+            }
+        }
+        k += 1;
+    }
+    roles
+}
+
+/// Steps 3 to 5.
+fn skeleton(folded: &[Folded], masks: Masks) -> Normalized {
+    let n = folded.len();
+    let roles = roles(folded, masks);
+    let mut out = Normalized {
+        text: String::with_capacity(n),
+        chars: Vec::with_capacity(n),
+    };
+    let mut pending_break = false;
+    for (f, role) in folded.iter().zip(roles) {
+        let Role::Letter(ch, mut flags) = role else {
+            pending_break = !out.chars.is_empty();
+            continue;
+        };
+        let sk = if flags & LATIN != 0 {
+            skeleton_letter(ch)
+        } else {
+            ch
+        };
+        if let Some(last) = out.chars.last_mut() {
+            let last_sk = out.text[last.at..].chars().next().unwrap_or('\0');
+            let squeezable = flags & (MASKED | DIGIT) == 0 && !last.is(MASKED | DIGIT);
+            if squeezable && last_sk == sk {
+                // `he1l`: a leet char in the run relaxes the exact-letter check.
+                last.run += 1;
+                last.end = f.end;
+                last.flags |= flags & LEET;
+                pending_break = false;
+                continue;
+            }
+        }
+        if pending_break {
+            flags |= BREAK;
+            pending_break = false;
+        }
+        out.chars.push(NChar {
+            start: f.start,
+            end: f.end,
+            at: out.text.len(),
+            exact: ch,
+            run: 1,
+            flags,
+        });
+        out.text.push(sk);
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    fn sk(s: &str) -> String {
+        normalize(s, Masks::Keep).text
+    }
+
+    #[test]
+    fn folds_every_disguise_to_one_skeleton() {
+        let cases: &[(&str, &str)] = &[
+            ("Hello World", "heioworid"),
+            ("ＦＵＣＫ", "fuck"),
+            ("f u c k", "fuck"),
+            ("f.u.c.k", "fuck"),
+            ("fuuuuck", "fuck"),
+            ("sh1t", "shit"),
+            ("$hit", "shit"),
+            ("5h17", "shit"),
+            ("@ss", "as"),
+            ("f*ck", "f*ck"),
+            ("f**k", "f**k"),
+            ("爱-买-不-买", "爱买不买"),
+            ("愛買不買", "爱买不买"),
+            ("爱 买 不 买", "爱买不买"),
+            ("滚滚滚", "滚"),
+            ("①②③", "123"),
+            ("12315", "12315"),
+            ("打12315投诉", "打12315投诉"),
+            ("¥100", "100"),
+            ("cafés", "cafes"),
+            ("f\u{200b}u\u{200b}c\u{200b}k", "fuck"),
+            ("he'll", "he'i"),
+            ("РАУРАL", "paypai"),
+            ("ⓕⓤⓒⓚ", "fuck"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(sk(input), *want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn runs_and_breaks_are_remembered() {
+        let n = normalize("a s s", Masks::Keep);
+        assert_eq!(n.text, "as");
+        assert_eq!(n.chars[1].run, 2);
+        assert_eq!((n.chars[1].start, n.chars[1].end), (2, 5));
+        assert!(n.chars[1].is(BREAK));
+        let n = normalize("good", Masks::Keep);
+        assert_eq!(n.text, "god");
+        assert_eq!(n.chars[1].run, 2);
+    }
+
+    #[test]
+    fn masks_read_as_separators_when_asked() {
+        assert_eq!(normalize("f*u*c*k", Masks::Drop).text, "fuck");
+        assert_eq!(normalize("f*ck", Masks::Drop).text, "fck");
+        // A mark not between letters is a separator either way.
+        assert_eq!(normalize("* note", Masks::Keep).text, "note");
+    }
+
+    #[test]
+    fn offsets_point_into_the_original() {
+        let text = "您好，ＦＵＣＫ！";
+        let n = normalize(text, Masks::Keep);
+        for c in &n.chars {
+            assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
+        }
+        let f = n.chars.iter().position(|c| c.exact == 'f').unwrap();
+        assert_eq!(&text[n.chars[f].start..n.chars[f + 3].end], "ＦＵＣＫ");
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        for s in [
+            "",
+            "\u{0}",
+            "💩💩",
+            "\u{10FFFF}",
+            "ﷺ",
+            "㈱",
+            "ｶﾞ",
+            "\u{301}\u{301}a",
+            "*#_",
+        ] {
+            let _ = normalize(s, Masks::Keep);
+            let _ = normalize(s, Masks::Drop);
+        }
+    }
+
+    pub(crate) mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Text made of the material disguises are made of.
+        pub(crate) fn messy() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a", "s", "h", "i", "t", "l", "1", "5", "$", "@", "*", "#", "_", "!", " ", ".",
+                "-", "'", "F", "Ｕ", "ｃ", "爱", "買", "不", "买", "滚", "动", "①", "\u{200b}",
+                "😀", "é", "Ѕ", "0", "12315", "\n",
+            ]);
+            prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn normalising_twice_changes_nothing(s in messy()) {
+                for masks in [Masks::Keep, Masks::Drop] {
+                    let once = normalize(&s, masks).text;
+                    prop_assert_eq!(&normalize(&once, masks).text, &once);
+                }
+            }
+
+            #[test]
+            fn offsets_are_ordered_char_boundaries(s in any::<String>()) {
+                let n = normalize(&s, Masks::Keep);
+                // One original char may give several skeleton chars (ligatures).
+                let (mut start, mut end) = (0, 0);
+                for c in &n.chars {
+                    prop_assert!(c.start >= start && c.end >= end && c.start < c.end && c.end <= s.len());
+                    prop_assert!(s.is_char_boundary(c.start) && s.is_char_boundary(c.end));
+                    (start, end) = (c.start, c.end);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! Phrase sets: every phrase of a group of rules, found in one pass.
+//!
+//! A [`PhraseSet`] compiles normalised phrases into one Aho-Corasick
+//! automaton. A raw automaton hit is only a candidate; [`PhraseSet::find`]
+//! keeps it when
+//! - the exact letters and repeat counts agree (`hill` is not `hell`,
+//!   `good` is not `god`, but `fuuuuck` is `fuck`);
+//! - a phrase that starts or ends with a Latin letter stands as whole words
+//!   in the original text (`hello` does not hold `hell`, `Scunthorpe` does
+//!   not hold its four letters);
+//! - separators inside a Latin word look like an evasion (`f u c k`), not
+//!   like two innocent words (`this hit` is not `shit`);
+//! - no allow-list phrase of the same group covers it (`滚动` for `滚`).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::normalize::{
+    normalize, Masks, NChar, Normalized, BREAK, DIGIT, LATIN, LEET, MASK, MASKED,
+};
+
+/// A text normalised once for every phrase set that looks at it.
+pub(crate) struct Prepared<'t> {
+    pub text: &'t str,
+    pub keep: Normalized,
+    /// The same text with self-censoring marks read as separators; only
+    /// built when the text has such marks.
+    pub dropped: Option<Normalized>,
+}
+
+impl<'t> Prepared<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let keep = normalize(text, Masks::Keep);
+        let dropped = keep.has_masks().then(|| normalize(text, Masks::Drop));
+        Prepared {
+            text,
+            keep,
+            dropped,
+        }
+    }
+}
+
+/// A phrase found in a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PhraseMatch {
+    /// The caller's group id (usually a rule index).
+    pub group: u32,
+    /// Index of the phrase within its group, as added.
+    pub phrase: u32,
+    /// Byte range in the original text.
+    pub start: usize,
+    pub end: usize,
+}
+
+struct Pattern {
+    group: u32,
+    phrase: u32,
+    allow: bool,
+    norm: Normalized,
+}
+
+#[derive(Default)]
+pub(crate) struct PhraseSetBuilder {
+    patterns: Vec<Pattern>,
+}
+
+impl PhraseSetBuilder {
+    /// Adds a phrase that should be found. Returns false when the phrase
+    /// normalises to nothing (only separators), which callers report.
+    pub fn add(&mut self, group: u32, phrase: u32, text: &str) -> bool {
+        self.add_forms(group, phrase, text, false)
+    }
+
+    /// Adds an allow-list phrase: a hit of `group` inside it is dropped.
+    pub fn allow(&mut self, group: u32, text: &str) -> bool {
+        self.add_forms(group, u32::MAX, text, true)
+    }
+
+    fn add_forms(&mut self, group: u32, phrase: u32, text: &str, allow: bool) -> bool {
+        let norm = normalize(text, Masks::Keep);
+        if norm.chars.is_empty() {
+            return false;
+        }
+        // "don't" is often typed "dont": both spellings are the phrase.
+        if text.contains(['\'', '’']) {
+            let bare: String = text.chars().filter(|c| !matches!(c, '\'' | '’')).collect();
+            self.add_norm(group, phrase, normalize(&bare, Masks::Keep), allow);
+        }
+        self.add_norm(group, phrase, norm, allow);
+        true
+    }
+
+    fn add_norm(&mut self, group: u32, phrase: u32, norm: Normalized, allow: bool) {
+        if !allow {
+            for v in mask_variants(&norm) {
+                self.patterns.push(Pattern {
+                    group,
+                    phrase,
+                    allow,
+                    norm: v,
+                });
+            }
+        }
+        self.patterns.push(Pattern {
+            group,
+            phrase,
+            allow,
+            norm,
+        });
+    }
+
+    pub fn build(self) -> PhraseSet {
+        let ac = if self.patterns.is_empty() {
+            None
+        } else {
+            // Overlapping search needs standard semantics; every candidate is
+            // verified anyway, so leftmost-longest would only hide some.
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(self.patterns.iter().map(|p| p.norm.text.as_bytes()))
+                .ok()
+        };
+        PhraseSet {
+            ac,
+            patterns: self.patterns,
+        }
+    }
+}
+
+/// `f*ck`, `f**k`, `a**hole`: the phrase with one to three inner letters of
+/// a Latin word hidden behind marks (one mark per hidden letter).
+fn mask_variants(norm: &Normalized) -> Vec<Normalized> {
+    let chars = &norm.chars;
+    let mut out = Vec::new();
+    let mut word_start = 0;
+    for i in 0..=chars.len() {
+        let ends_word = i == chars.len() || !chars[i].is(LATIN) || chars[i].is(BREAK);
+        if !ends_word {
+            continue;
+        }
+        let (a, b) = (word_start, i);
+        word_start = if i < chars.len() && chars[i].is(LATIN) {
+            i
+        } else {
+            i + 1
+        };
+        if b < a + 3 {
+            continue;
+        }
+        for width in 1..=3 {
+            for s in a + 1..b.saturating_sub(width) {
+                let hidden: u32 = chars[s..s + width].iter().map(|c| c.run).sum();
+                if hidden <= 4 {
+                    out.push(with_mask(norm, s, s + width));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn with_mask(norm: &Normalized, from: usize, to: usize) -> Normalized {
+    let mut out = Normalized::default();
+    let mut push = |c: NChar, ch: char| {
+        out.chars.push(NChar {
+            at: out.text.len(),
+            ..c
+        });
+        out.text.push(ch);
+    };
+    for (i, c) in norm.chars.iter().enumerate() {
+        if (from..to).contains(&i) {
+            for _ in 0..c.run {
+                push(
+                    NChar {
+                        run: 1,
+                        exact: MASK,
+                        flags: LATIN | MASKED,
+                        ..*c
+                    },
+                    MASK,
+                );
+            }
+        } else {
+            let ch = norm.text[c.at..].chars().next().unwrap_or(MASK);
+            push(*c, ch);
+        }
+    }
+    out
+}
+
+pub(crate) struct PhraseSet {
+    ac: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+}
+
+impl PhraseSet {
+    /// Every verified hit, ordered by start; for one group, a hit inside a
+    /// longer hit of the same group is dropped.
+    pub fn find(&self, p: &Prepared) -> Vec<PhraseMatch> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        let mut hits = Vec::new();
+        self.scan(ac, p.text, &p.keep, Masks::Keep, &mut hits);
+        if let Some(dropped) = &p.dropped {
+            self.scan(ac, p.text, dropped, Masks::Drop, &mut hits);
+        }
+        hits.sort_by_key(|h| (h.group, h.start, std::cmp::Reverse(h.end), h.phrase));
+        let mut kept: Vec<PhraseMatch> = Vec::with_capacity(hits.len());
+        for h in hits {
+            let inside = kept
+                .iter()
+                .rev()
+                .take_while(|k| k.group == h.group)
+                .any(|k| k.start <= h.start && h.end <= k.end);
+            if !inside {
+                kept.push(h);
+            }
+        }
+        kept.sort_by_key(|h| (h.start, h.end, h.group));
+        kept
+    }
+
+    fn scan(
+        &self,
+        ac: &AhoCorasick,
+        original: &str,
+        n: &Normalized,
+        masks: Masks,
+        hits: &mut Vec<PhraseMatch>,
+    ) {
+        // (group, first char, last char) of allow-list hits.
+        let mut allowed: Vec<(u32, usize, usize)> = Vec::new();
+        let mut found: Vec<(u32, u32, usize, usize)> = Vec::new();
+        for m in ac.find_overlapping_iter(n.text.as_str()) {
+            let pat = &self.patterns[m.pattern().as_usize()];
+            let first = n.char_at(m.start());
+            let last = first + pat.norm.chars.len() - 1;
+            if last >= n.chars.len() {
+                continue;
+            }
+            if pat.allow {
+                allowed.push((pat.group, first, last));
+            } else if verify(&pat.norm, n, first) && stands_alone(&pat.norm, n, first, original) {
+                // The covered text must read as the phrase on its own too: a
+                // `1` made a letter only by context outside the hit does not count.
+                let covered = &original[n.chars[first].start..n.chars[last].end];
+                if normalize(covered, masks).text == pat.norm.text {
+                    found.push((pat.group, pat.phrase, first, last));
+                }
+            }
+        }
+        for (group, phrase, first, last) in found {
+            let covered = allowed
+                .iter()
+                .any(|&(g, a, b)| g == group && a <= first && last <= b);
+            if !covered {
+                hits.push(PhraseMatch {
+                    group,
+                    phrase,
+                    start: n.chars[first].start,
+                    end: n.chars[last].end,
+                });
+            }
+        }
+    }
+}
+
+/// Exact letters and repeat counts agree.
+fn verify(pat: &Normalized, n: &Normalized, first: usize) -> bool {
+    pat.chars.iter().zip(&n.chars[first..]).all(|(p, t)| {
+        if p.is(MASKED) {
+            return true;
+        }
+        let runs = if p.is(LATIN) {
+            // Doubling is spelling (`good` ≠ `god`); three or more is shouting.
+            t.run == p.run || (t.run >= 3 && t.run >= p.run)
+        } else {
+            t.run >= p.run
+        };
+        let letters = !p.is(LATIN) || p.is(LEET) || t.is(LEET) || p.exact == t.exact;
+        runs && letters
+    })
+}
+
+/// Whole words for Latin ends, and no innocent word gaps inside.
+fn stands_alone(pat: &Normalized, n: &Normalized, first: usize, original: &str) -> bool {
+    let (Some(p0), Some(pn)) = (pat.chars.first(), pat.chars.last()) else {
+        return false;
+    };
+    let last = first + pat.chars.len() - 1;
+    let before = original[..n.chars[first].start].chars().next_back();
+    let after = original[n.chars[last].end..].chars().next();
+    if !boundary(p0, before) || !boundary(pn, after) {
+        return false;
+    }
+    // A dropped separator between two Latin letters where the phrase has
+    // none: fine for `f u c k` (every piece one or two letters), not for
+    // `this hit` (which would read `shit`).
+    let span = &n.chars[first..=last];
+    let odd_gap = (1..span.len()).any(|k| {
+        span[k].is(BREAK) && span[k].is(LATIN) && span[k - 1].is(LATIN) && !pat.chars[k].is(BREAK)
+    });
+    if !odd_gap {
+        return true;
+    }
+    let mut piece = 0;
+    for (k, c) in span.iter().enumerate() {
+        if k > 0 && c.is(BREAK) {
+            piece = 0;
+        }
+        piece += if c.is(LATIN) { c.run } else { 0 };
+        if piece > 2 {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether the char next to a hit ends a word for the phrase's end `p`.
+fn boundary(p: &NChar, next: Option<char>) -> bool {
+    let Some(c) = next else { return true };
+    let folded = crate::normalize::fold_first(c).unwrap_or(' ');
+    if p.is(LATIN) {
+        !(folded.is_ascii_alphanumeric())
+    } else if p.is(DIGIT) {
+        !folded.is_ascii_digit()
+    } else {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(phrases: &[&str], allow: &[&str]) -> PhraseSet {
+        let mut b = PhraseSetBuilder::default();
+        for (i, p) in phrases.iter().enumerate() {
+            assert!(b.add(0, i as u32, p));
+        }
+        for a in allow {
+            b.allow(0, a);
+        }
+        b.build()
+    }
+
+    fn found<'a>(s: &PhraseSet, text: &'a str) -> Vec<&'a str> {
+        s.find(&Prepared::new(text))
+            .iter()
+            .map(|m| &text[m.start..m.end])
+            .collect()
+    }
+
+    #[test]
+    fn finds_disguised_phrases_and_spares_innocent_words() {
+        let en = set(
+            &[
+                "fuck",
+                "shit",
+                "hell",
+                "ass",
+                "stupid",
+                "not my problem",
+                "don't care",
+                "cunt",
+            ],
+            &[],
+        );
+        let zh = set(&["爱买不买", "滚"], &["滚动", "滚筒", "滚轮"]);
+        let cases: &[(&PhraseSet, &str, &[&str])] = &[
+            (&en, "what the FUCK", &["FUCK"]),
+            (&en, "f u c k this", &["f u c k"]),
+            (&en, "f*ck", &["f*ck"]),
+            (&en, "f**k off", &["f**k"]),
+            (&en, "f*u*c*k", &["f*u*c*k"]),
+            (&en, "sh1t happens", &["sh1t"]),
+            (&en, "$hit", &["$hit"]),
+            (&en, "fuuuuuck", &["fuuuuuck"]),
+            (&en, "ｓｔｕｐｉｄ", &["ｓｔｕｐｉｄ"]),
+            (&en, "st*pid", &["st*pid"]),
+            (&en, "That's not my problem.", &["not my problem"]),
+            (&en, "I dont care", &["dont care"]),
+            (&en, "hello there", &[]),
+            (&en, "shell script", &[]),
+            (&en, "the assessment in class", &[]),
+            (&en, "an assassin in Scunthorpe", &[]),
+            (&en, "this hit me hard", &[]),
+            (&en, "he'll call you", &[]),
+            (&en, "a hill", &[]),
+            (&en, "go to hell", &["hell"]),
+            (&en, "you a s s", &["a s s"]),
+            (&en, "as you wish", &[]),
+            (&zh, "爱-买-不-买", &["爱-买-不-买"]),
+            (&zh, "愛買不買", &["愛買不買"]),
+            (&zh, "爱 买 不 买！", &["爱 买 不 买"]),
+            (&zh, "你给我滚", &["滚"]),
+            (&zh, "滚滚滚", &["滚滚滚"]),
+            (&zh, "页面可以滚动查看", &[]),
+            (&zh, "滚筒洗衣机", &[]),
+        ];
+        for (s, text, want) in cases {
+            assert_eq!(found(s, text), *want, "text {text:?}");
+        }
+    }
+
+    #[test]
+    fn digits_need_digit_boundaries() {
+        let s = set(&["12315"], &[]);
+        assert_eq!(found(&s, "我要打12315投诉"), ["12315"]);
+        assert_eq!(found(&s, "单号9123150"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn mask_variants_hide_inner_letters_only() {
+        let n = normalize("fuck", Masks::Keep);
+        let v: Vec<String> = mask_variants(&n).into_iter().map(|v| v.text).collect();
+        assert!(v.contains(&"f*ck".to_string()) && v.contains(&"f**k".to_string()));
+        assert!(!v.iter().any(|s| s.starts_with('*') || s.ends_with('*')));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `a` equals `b` where `b` has no self-censoring mark.
+        fn same_modulo_masks(a: &str, b: &str) -> bool {
+            a.chars().count() == b.chars().count()
+                && a.chars().zip(b.chars()).all(|(x, y)| x == y || x == MASK)
+        }
+
+        proptest! {
+            #[test]
+            fn every_hit_covers_text_that_normalises_to_its_phrase(
+                phrases in prop::collection::vec("[a-z爱买滚1]{2,6}", 1..6),
+                text in crate::normalize::tests::props::messy(),
+            ) {
+                let mut b = PhraseSetBuilder::default();
+                for (i, p) in phrases.iter().enumerate() {
+                    b.add(i as u32, 0, p);
+                }
+                let set = b.build();
+                // Plant one phrase in noise so hits are not all accidental.
+                let text = format!("{text} {} {text}", phrases[0]);
+                for m in set.find(&Prepared::new(&text)) {
+                    prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+                    let covered = &text[m.start..m.end];
+                    let want = normalize(&phrases[m.group as usize], Masks::Keep).text;
+                    let keep = normalize(covered, Masks::Keep).text;
+                    let drop = normalize(covered, Masks::Drop).text;
+                    prop_assert!(
+                        same_modulo_masks(&keep, &want) || drop == want,
+                        "{:?} covers {:?} ({:?}), phrase {:?}", text, covered, keep, want
+                    );
+                }
+            }
+        }
+    }
+}
