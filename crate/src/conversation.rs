@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::emotion::{EmotionLabel, EmotionReading};
 use crate::engine::{Compiled, Engine, Says};
-use crate::event::{Event, EventKind, Severity, Span};
+use crate::event::{Event, EventKind, Severity, Span, Utf16Cursor};
 use crate::phrase::Prepared;
 use crate::pii;
 use crate::playbook::{Condition, Deadline, RequiredRule, Speaker, TriggerRule};
@@ -37,11 +37,7 @@ pub struct Message {
 
 impl Message {
     pub fn new(role: Role, text: impl Into<String>) -> Message {
-        Message {
-            role,
-            text: text.into(),
-            ts: None,
-        }
+        Message { role, text: text.into(), ts: None }
     }
 
     pub fn at(mut self, ts: u64) -> Message {
@@ -173,6 +169,7 @@ pub struct Conversation {
 }
 
 const EXCERPT_CHARS: usize = 120;
+const MAX_QUESTIONS: usize = 50;
 
 impl Conversation {
     pub(crate) fn new(engine: Engine) -> Conversation {
@@ -181,17 +178,9 @@ impl Conversation {
             .required
             .iter()
             .map(|r| Required {
-                state: if r.trigger.is_some() {
-                    RequiredState::Inactive
-                } else {
-                    RequiredState::Pending
-                },
+                state: if r.trigger.is_some() { RequiredState::Inactive } else { RequiredState::Pending },
                 late: false,
-                since: if r.trigger.is_some() {
-                    None
-                } else {
-                    Some(Clock::default())
-                },
+                since: if r.trigger.is_some() { None } else { Some(Clock::default()) },
                 due_sent: false,
             })
             .collect();
@@ -246,15 +235,12 @@ impl Conversation {
         let hits = pii::scan(text, &c.playbook.pii);
         let masked = pii::mask(text, &hits);
         self.pii_seen |= !hits.is_empty();
+        let mut utf16 = Utf16Cursor::new(text);
         for h in &hits {
             events.push(Event {
                 msg: Some(idx),
                 rule: Some(h.kind.name().to_string()),
-                kind: EventKind::Pii {
-                    pii: h.kind,
-                    span: Span::of(text, h.start, h.end),
-                    masked: h.masked.clone(),
-                },
+                kind: EventKind::Pii { pii: h.kind, span: utf16.span(h.start, h.end), masked: h.masked.clone() },
             });
         }
 
@@ -271,12 +257,14 @@ impl Conversation {
         let banned = c.banned_events(&p, speaker, Some(idx), false);
         for e in &banned {
             if let EventKind::Banned { severity, span, .. } = &e.kind {
-                self.penalty += c.playbook.score.banned[*severity as usize];
-                self.banned_seen |= speaker == Speaker::Agent;
+                // The score grades the agent: a customer's abuse costs nothing.
+                if speaker == Speaker::Agent {
+                    self.penalty += c.playbook.score.banned[*severity as usize];
+                    self.banned_seen = true;
+                }
                 let rule = e.rule.clone().unwrap_or_default();
                 step.banned.push((*severity, rule));
-                step.excerpt
-                    .get_or_insert((masked.clone(), text[..span.byte_start].chars().count()));
+                step.excerpt.get_or_insert_with(|| (masked.clone(), text[..span.byte_start].chars().count()));
             }
         }
         events.extend(banned);
@@ -295,7 +283,7 @@ impl Conversation {
                 }
             }
             let context: Vec<&str> = self.recent.iter().map(String::as_str).collect();
-            let reading = c.emotion.classify(text, &context);
+            let reading = c.emotion.classify(&p, &context);
             events.push(Event {
                 msg: Some(idx),
                 rule: None,
@@ -306,11 +294,7 @@ impl Conversation {
                     source: c.emotion.source().to_string(),
                 },
             });
-            self.trajectory.push(EmotionPoint {
-                msg: idx,
-                label: reading.label,
-                intensity: reading.intensity,
-            });
+            self.trajectory.push(EmotionPoint { msg: idx, label: reading.label, intensity: reading.intensity });
             step.emotion = Some(reading);
             step.repeated = self.ask(&p);
             self.recent.push(text.to_string());
@@ -321,11 +305,14 @@ impl Conversation {
                 self.waiting = Some((message.ts, masked.clone()));
             }
             self.last_customer_masked = masked.clone();
-            step.excerpt.get_or_insert((masked.clone(), 0));
+            // "Thanks for nothing!" is no goodbye.
+            closing &= !reading.label.is_negative();
         } else {
             self.agent_messages += 1;
             self.waiting = None;
         }
+        // A flag quotes the message that raised it, masked.
+        step.excerpt.get_or_insert((masked, 0));
 
         self.statements(c, &p, speaker, idx, &mut events);
         self.count_deadlines(c, idx, closing, &mut step, &mut events);
@@ -338,40 +325,25 @@ impl Conversation {
         let req = &mut self.required[r];
         if req.state == RequiredState::Inactive {
             req.state = RequiredState::Pending;
-            req.since = Some(Clock {
-                agent_messages: self.agent_messages,
-                ts,
-            });
+            req.since = Some(Clock { agent_messages: self.agent_messages, ts });
         }
     }
 
     /// Required statements made in this message.
-    fn statements(
-        &mut self,
-        c: &Compiled,
-        p: &Prepared,
-        speaker: Speaker,
-        idx: usize,
-        events: &mut Vec<Event>,
-    ) {
+    fn statements(&mut self, c: &Compiled, p: &Prepared, speaker: Speaker, idx: usize, events: &mut Vec<Event>) {
         let rules = &c.playbook.required;
         let open = |r: usize| {
             let rule = &rules[r];
             let st = self.required[r].state;
             let listens = rule.speaker == Speaker::Any || rule.speaker == speaker;
             listens
-                && matches!(
-                    st,
-                    RequiredState::Pending | RequiredState::Due | RequiredState::Missed
-                )
+                && matches!(st, RequiredState::Pending | RequiredState::Due | RequiredState::Missed)
                 && !self.required[r].late
         };
         if !(0..rules.len()).any(&open) {
             return;
         }
-        let hits = c
-            .statements
-            .find(&p.keep, open, |r| rules[r].min_similarity);
+        let hits = c.statements.find(&p.keep, open, |r| rules[r].min_similarity);
         for h in hits {
             let req = &mut self.required[h.group];
             let late = req.state == RequiredState::Missed;
@@ -380,25 +352,14 @@ impl Conversation {
             events.push(Event {
                 msg: Some(idx),
                 rule: Some(rules[h.group].id.clone()),
-                kind: EventKind::RequiredMet {
-                    span: Span::of(p.text, h.start, h.end),
-                    similarity: h.similarity,
-                    late,
-                },
+                kind: EventKind::RequiredMet { span: Span::of(p.text, h.start, h.end), similarity: h.similarity, late },
             });
         }
     }
 
     /// Deadlines counted in agent messages, and end-of-conversation
     /// statements when the customer is wrapping up.
-    fn count_deadlines(
-        &mut self,
-        c: &Compiled,
-        idx: usize,
-        closing: bool,
-        step: &mut Step,
-        events: &mut Vec<Event>,
-    ) {
+    fn count_deadlines(&mut self, c: &Compiled, idx: usize, closing: bool, step: &mut Step, events: &mut Vec<Event>) {
         for (r, rule) in c.playbook.required.iter().enumerate() {
             let req = &mut self.required[r];
             if !matches!(req.state, RequiredState::Pending | RequiredState::Due) {
@@ -406,10 +367,7 @@ impl Conversation {
             }
             let Some(clock) = req.since else { continue };
             match rule.deadline {
-                Deadline::Within {
-                    agent_messages: Some(n),
-                    ..
-                } => {
+                Deadline::Within { agent_messages: Some(n), .. } => {
                     let used = self.agent_messages - clock.agent_messages;
                     if used >= n {
                         req.state = RequiredState::Missed;
@@ -435,6 +393,9 @@ impl Conversation {
     /// Advances the clock to `now` (ms): deadlines in seconds and waiting
     /// customers. Returns what became due or was missed.
     pub fn tick(&mut self, now: u64) -> Vec<Event> {
+        if self.ended {
+            return Vec::new();
+        }
         let now = self.now.map_or(now, |t| t.max(now));
         self.now = Some(now);
         let engine = self.engine.clone();
@@ -447,15 +408,8 @@ impl Conversation {
             if !matches!(req.state, RequiredState::Pending | RequiredState::Due) {
                 continue;
             }
-            let (
-                Deadline::Within {
-                    seconds: Some(secs),
-                    ..
-                },
-                Some(Clock {
-                    ts: Some(start), ..
-                }),
-            ) = (rule.deadline, req.since)
+            let (Deadline::Within { seconds: Some(secs), .. }, Some(Clock { ts: Some(start), .. })) =
+                (rule.deadline, req.since)
             else {
                 continue;
             };
@@ -548,6 +502,10 @@ impl Conversation {
             }
         };
         self.clusters[cluster] += 1;
+        // A repeat is about recent questions; keep the work per message bounded.
+        if self.questions.len() == MAX_QUESTIONS {
+            self.questions.remove(0);
+        }
         self.questions.push(Question { grams, cluster });
         Some(self.clusters[cluster])
     }
@@ -559,9 +517,7 @@ impl Conversation {
                 continue;
             };
             let state = &self.triggers[t];
-            let cooling_msgs = state
-                .last_msg
-                .is_some_and(|m| idx < m + rule.cooldown_messages as usize);
+            let cooling_msgs = state.last_msg.is_some_and(|m| idx < m + rule.cooldown_messages as usize);
             let cooling_secs = match (state.last_ts, self.now) {
                 (Some(last), Some(now)) => now < last + rule.cooldown_seconds * 1000,
                 _ => false,
@@ -578,18 +534,12 @@ impl Conversation {
                 events.push(Event {
                     msg: Some(idx),
                     rule: Some(rule.id.clone()),
-                    kind: EventKind::Suggestion {
-                        text: rule.suggest.clone(),
-                    },
+                    kind: EventKind::Suggestion { text: rule.suggest.clone() },
                 });
             }
             if let Some(severity) = rule.flag {
                 self.flags += 1;
-                let excerpt = step
-                    .excerpt
-                    .as_ref()
-                    .map(|(t, at)| excerpt(t, *at))
-                    .unwrap_or_default();
+                let excerpt = step.excerpt.as_ref().map(|(t, at)| excerpt(t, *at)).unwrap_or_default();
                 let reason = match (&rule.reason, &rule.label) {
                     (Some(r), _) => r.clone(),
                     (None, Some(label)) => format!("{label}: {reason}"),
@@ -598,11 +548,7 @@ impl Conversation {
                 events.push(Event {
                     msg: Some(idx),
                     rule: Some(rule.id.clone()),
-                    kind: EventKind::Flag {
-                        severity,
-                        reason,
-                        excerpt,
-                    },
+                    kind: EventKind::Flag { severity, reason, excerpt },
                 });
             }
         }
@@ -616,11 +562,7 @@ impl Conversation {
                 let (_, phrase) = step.says.iter().find(|(tt, _)| *tt == t)?;
                 Some(format!("customer said \"{phrase}\""))
             }
-            Condition::Emotion {
-                labels,
-                min_intensity,
-                consecutive,
-            } => {
+            Condition::Emotion { labels, min_intensity, consecutive } => {
                 let reading = step.emotion?;
                 let state = &mut self.triggers[t];
                 if labels.contains(&reading.label) && reading.intensity >= *min_intensity {
@@ -628,9 +570,12 @@ impl Conversation {
                 } else {
                     state.streak = 0;
                 }
-                // Fires as the streak reaches its length, and again only
-                // after the streak was broken.
-                (state.streak == *consecutive).then(|| {
+                // With a cooldown, fires on every matching message once the
+                // streak is long enough (the cooldown paces it); without,
+                // only as the streak reaches its length.
+                let paced = rule.cooldown_messages > 0 || rule.cooldown_seconds > 0;
+                let fire = if paced { state.streak >= *consecutive } else { state.streak == *consecutive };
+                fire.then(|| {
                     format!(
                         "customer {} (intensity {}) for {} message(s)",
                         reading.label.name(),
@@ -639,8 +584,9 @@ impl Conversation {
                     )
                 })
             }
-            Condition::RepeatedQuestion(n) => (step.repeated? == *n)
-                .then(|| format!("customer asked the same question {n} times")),
+            Condition::RepeatedQuestion(n) => {
+                (step.repeated? == *n).then(|| format!("customer asked the same question {n} times"))
+            }
             Condition::CustomerWaiting(secs) => {
                 let (since, waited) = step.waiting?;
                 let state = &mut self.triggers[t];
@@ -651,11 +597,7 @@ impl Conversation {
                 Some(format!("customer waiting {}s for a reply", waited / 1000))
             }
             Condition::BannedSeverity(min) => {
-                let (sev, id) = step
-                    .banned
-                    .iter()
-                    .filter(|(s, _)| s >= min)
-                    .max_by_key(|(s, _)| *s)?;
+                let (sev, id) = step.banned.iter().filter(|(s, _)| s >= min).max_by_key(|(s, _)| *s)?;
                 Some(format!("banned phrase ({id}, {})", sev.name()))
             }
             Condition::RequiredMissed(which) => {
@@ -663,10 +605,7 @@ impl Conversation {
                     let id = &c.playbook.required[*r].id;
                     which.as_ref().is_none_or(|w| w.contains(id))
                 })?;
-                Some(format!(
-                    "required statement missed: {}",
-                    c.playbook.required[r].id
-                ))
+                Some(format!("required statement missed: {}", c.playbook.required[r].id))
             }
         }
     }
@@ -680,16 +619,9 @@ impl Conversation {
             .map(|(rule, req)| {
                 let open = matches!(req.state, RequiredState::Pending | RequiredState::Due);
                 let (deadline_ts, remaining_messages) = match (rule.deadline, req.since) {
-                    (
-                        Deadline::Within {
-                            agent_messages,
-                            seconds,
-                        },
-                        Some(clock),
-                    ) if open => (
+                    (Deadline::Within { agent_messages, seconds }, Some(clock)) if open => (
                         seconds.and_then(|s| clock.ts.map(|t| t + s * 1000)),
-                        agent_messages
-                            .map(|n| n.saturating_sub(self.agent_messages - clock.agent_messages)),
+                        agent_messages.map(|n| n.saturating_sub(self.agent_messages - clock.agent_messages)),
                     ),
                     _ => (None, None),
                 };
@@ -715,32 +647,16 @@ impl Conversation {
             }
         };
         tag("banned_phrase", self.banned_seen);
-        tag(
-            "missed_required",
-            checklist
-                .iter()
-                .any(|i| i.state == RequiredState::Missed || i.late),
-        );
-        let angry = self
-            .trajectory
-            .iter()
-            .any(|p| p.label == EmotionLabel::Angry && p.intensity >= 3);
+        tag("missed_required", checklist.iter().any(|i| i.state == RequiredState::Missed || i.late));
+        let angry = self.trajectory.iter().any(|p| p.label == EmotionLabel::Angry && p.intensity >= 3);
         tag("customer_angry", angry);
-        let upset = self
-            .trajectory
-            .iter()
-            .any(|p| p.label.is_negative() && p.intensity >= 3);
-        let calm_end = self
-            .trajectory
-            .last()
-            .is_some_and(|p| matches!(p.label, EmotionLabel::Neutral | EmotionLabel::Satisfied));
+        let upset = self.trajectory.iter().any(|p| p.label.is_negative() && p.intensity >= 3);
+        let calm_end =
+            self.trajectory.last().is_some_and(|p| matches!(p.label, EmotionLabel::Neutral | EmotionLabel::Satisfied));
         tag("recovered", upset && calm_end);
         tag("pii", self.pii_seen);
         tag("flagged", self.flags > 0);
-        tag(
-            "repeated_question",
-            self.fired_kinds.contains(&"repeated_question"),
-        );
+        tag("repeated_question", self.fired_kinds.contains(&"repeated_question"));
         tag("slow_reply", self.fired_kinds.contains(&"slow_reply"));
         Summary {
             score: (100.0 - self.penalty).clamp(0.0, 100.0).round() as u32,
@@ -771,33 +687,18 @@ fn kind_tag(c: &Condition) -> &'static str {
 /// How long before a deadline in seconds to warn: the rule's setting, or a
 /// quarter of the window (at least five seconds).
 fn warn_before(rule: &RequiredRule, secs: u64) -> u64 {
-    rule.warn_before_seconds
-        .unwrap_or((secs / 4).max(5).min(secs))
+    rule.warn_before_seconds.unwrap_or((secs / 4).max(5).min(secs))
 }
 
 fn missed(idx: Option<usize>, rule: &RequiredRule) -> Event {
-    Event {
-        msg: idx,
-        rule: Some(rule.id.clone()),
-        kind: EventKind::RequiredMissed {},
-    }
+    Event { msg: idx, rule: Some(rule.id.clone()), kind: EventKind::RequiredMissed {} }
 }
 
-fn due(
-    idx: Option<usize>,
-    rule: &RequiredRule,
-    msgs: Option<u32>,
-    secs: Option<u64>,
-    reason: &str,
-) -> Event {
+fn due(idx: Option<usize>, rule: &RequiredRule, msgs: Option<u32>, secs: Option<u64>, reason: &str) -> Event {
     Event {
         msg: idx,
         rule: Some(rule.id.clone()),
-        kind: EventKind::RequiredDue {
-            remaining_messages: msgs,
-            remaining_seconds: secs,
-            reason: reason.to_string(),
-        },
+        kind: EventKind::RequiredDue { remaining_messages: msgs, remaining_seconds: secs, reason: reason.to_string() },
     }
 }
 
@@ -807,9 +708,7 @@ fn excerpt(text: &str, at: usize) -> String {
     if chars.len() <= EXCERPT_CHARS {
         return text.to_string();
     }
-    let start = at
-        .saturating_sub(EXCERPT_CHARS / 3)
-        .min(chars.len() - EXCERPT_CHARS);
+    let start = at.saturating_sub(EXCERPT_CHARS / 3).min(chars.len() - EXCERPT_CHARS);
     let end = start + EXCERPT_CHARS;
     let mut out = String::new();
     if start > 0 {
@@ -846,22 +745,9 @@ fn is_question(text: &str) -> bool {
         "什麼",
         "為什麼",
     ];
-    const EN: &[&str] = &[
-        "how ",
-        "what ",
-        "when ",
-        "where ",
-        "why ",
-        "which ",
-        "can you",
-        "could you",
-        "is it",
-        "did you",
-        "will it",
-    ];
+    const EN: &[&str] =
+        &["how ", "what ", "when ", "where ", "why ", "which ", "can you", "could you", "is it", "did you", "will it"];
     trimmed.ends_with(['吗', '嗎', '呢', '么'])
         || ZH.iter().any(|w| lower.contains(w))
-        || EN
-            .iter()
-            .any(|w| lower.starts_with(w) || lower.contains(&format!(" {w}")))
+        || EN.iter().any(|w| lower.starts_with(w) || lower.contains(&format!(" {w}")))
 }

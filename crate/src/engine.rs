@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use crate::conversation::Conversation;
-use crate::emotion::{EmotionModel, Lexicon};
-use crate::event::{Event, EventKind, Span};
+use crate::emotion::{Emotion, EmotionModel, Lexicon};
+use crate::event::{Event, EventKind, Utf16Cursor};
 use crate::normalize::{normalize, Masks};
 use crate::phrase::{PhraseSet, PhraseSetBuilder, Prepared};
 use crate::playbook::{Condition, Playbook, PlaybookErrors, Speaker};
@@ -52,7 +52,7 @@ pub(crate) struct Compiled {
     pub says_owner: Vec<Says>,
     /// Required statements; group = required rule index.
     pub statements: FuzzyIndex,
-    pub emotion: Box<dyn EmotionModel>,
+    pub emotion: Emotion,
 }
 
 /// A compiled playbook (cheap to clone; conversations share it).
@@ -64,7 +64,7 @@ pub struct Engine {
 impl Engine {
     /// Compiles a playbook with the built-in lexicon emotion baseline.
     pub fn new(playbook: Playbook) -> Engine {
-        Engine::with_emotion_model(playbook, Box::new(Lexicon::builtin()))
+        Engine::compile(playbook, Emotion::Lexicon(Lexicon::builtin()))
     }
 
     /// Parses, validates and compiles a playbook.
@@ -74,6 +74,10 @@ impl Engine {
 
     /// Compiles a playbook with the given emotion classifier.
     pub fn with_emotion_model(playbook: Playbook, emotion: Box<dyn EmotionModel>) -> Engine {
+        Engine::compile(playbook, Emotion::Model(emotion))
+    }
+
+    fn compile(playbook: Playbook, emotion: Emotion) -> Engine {
         let mut b = PhraseSetBuilder::default();
         for (g, rule) in playbook.banned.iter().enumerate() {
             for (i, p) in rule.phrases.iter().enumerate() {
@@ -114,16 +118,7 @@ impl Engine {
                 statements.add(r, &normalize(p, Masks::Keep));
             }
         }
-        Engine {
-            inner: Arc::new(Compiled {
-                playbook,
-                banned,
-                says,
-                says_owner,
-                statements,
-                emotion,
-            }),
-        }
+        Engine { inner: Arc::new(Compiled { playbook, banned, says, says_owner, statements, emotion }) }
     }
 
     pub fn playbook(&self) -> &Playbook {
@@ -145,14 +140,9 @@ impl Engine {
 
 impl Compiled {
     /// Banned-phrase events for a text said by `speaker`.
-    pub(crate) fn banned_events(
-        &self,
-        p: &Prepared,
-        speaker: Speaker,
-        msg: Option<usize>,
-        draft: bool,
-    ) -> Vec<Event> {
+    pub(crate) fn banned_events(&self, p: &Prepared, speaker: Speaker, msg: Option<usize>, draft: bool) -> Vec<Event> {
         let mut out = Vec::new();
+        let mut utf16 = Utf16Cursor::new(p.text);
         for m in self.banned.find(p) {
             let rule = &self.playbook.banned[m.group as usize];
             if rule.speaker != Speaker::Any && rule.speaker != speaker {
@@ -165,7 +155,7 @@ impl Compiled {
                     severity: rule.severity,
                     label: rule.label.clone(),
                     phrase: rule.phrases[m.phrase as usize].clone(),
-                    span: Span::of(p.text, m.start, m.end),
+                    span: utf16.span(m.start, m.end),
                     suggest: rule.suggest.clone(),
                     draft,
                 },

@@ -38,14 +38,36 @@ pub struct Span {
 impl Span {
     /// The span of bytes `start..end` of `text` (both on char boundaries).
     pub(crate) fn of(text: &str, start: usize, end: usize) -> Span {
-        let utf16 = |s: &str| s.chars().map(char::len_utf16).sum::<usize>();
-        let start16 = utf16(&text[..start]);
-        Span {
-            start: start16,
-            end: start16 + utf16(&text[start..end]),
-            byte_start: start,
-            byte_end: end,
+        Utf16Cursor::new(text).span(start, end)
+    }
+}
+
+/// Turns byte offsets of one text into UTF-16 offsets. It walks on from
+/// its last answer, so a message's many hits (given in order) cost one pass
+/// over the text rather than one pass each.
+pub(crate) struct Utf16Cursor<'t> {
+    text: &'t str,
+    byte: usize,
+    unit: usize,
+}
+
+impl<'t> Utf16Cursor<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Utf16Cursor { text, byte: 0, unit: 0 }
+    }
+
+    fn at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            (self.byte, self.unit) = (0, 0);
         }
+        self.unit += self.text[self.byte..byte].chars().map(char::len_utf16).sum::<usize>();
+        self.byte = byte;
+        self.unit
+    }
+
+    pub fn span(&mut self, start: usize, end: usize) -> Span {
+        let s = self.at(start);
+        Span { start: s, end: self.at(end), byte_start: start, byte_end: end }
     }
 }
 
@@ -124,11 +146,7 @@ pub enum EventKind {
     /// Script lines for the agent.
     Suggestion { text: Vec<String> },
     /// A supervisor flag; `excerpt` is always masked.
-    Flag {
-        severity: Severity,
-        reason: String,
-        excerpt: String,
-    },
+    Flag { severity: Severity, reason: String, excerpt: String },
 }
 
 impl Event {

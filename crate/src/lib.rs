@@ -28,9 +28,7 @@ mod pii;
 mod playbook;
 mod similar;
 
-pub use conversation::{
-    ChecklistItem, Conversation, EmotionPoint, Message, RequiredState, Role, Summary,
-};
+pub use conversation::{ChecklistItem, Conversation, EmotionPoint, Message, RequiredState, Role, Summary};
 pub use emotion::{EmotionLabel, EmotionModel, EmotionReading, Scores};
 pub use engine::Engine;
 pub use event::{Event, EventKind, Severity, Span};

@@ -83,23 +83,15 @@ fn parse(args: &[String]) -> Result<Options, String> {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
             _ => (a.as_str(), None),
         };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or(format!("{name} needs a value"))
-        };
+        let mut value =
+            |name: &str| inline.clone().or_else(|| it.next().cloned()).ok_or(format!("{name} needs a value"));
         match flag {
             "-p" | "--playbook" => o.playbook = Some(value("--playbook")?),
             "-f" | "--format" => {
                 o.format = match value("--format")?.as_str() {
                     "jsonl" | "json" => Format::Jsonl,
                     "table" => Format::Table,
-                    other => {
-                        return Err(format!(
-                            "unknown format {other:?} (expected jsonl or table)"
-                        ))
-                    }
+                    other => return Err(format!("unknown format {other:?} (expected jsonl or table)")),
                 }
             }
             "-q" | "--quiet" => o.quiet = true,
@@ -175,12 +167,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 [p] => Box::new(File::open(p).map_err(|e| format!("{p}: {e}"))?),
                 _ => return Err("check takes at most one input file".into()),
             };
-            check(
-                &engine,
-                input,
-                o.format,
-                !o.quiet && io::stderr().is_terminal(),
-            )
+            check(&engine, input, o.format, !o.quiet && io::stderr().is_terminal())
         }
         other => Err(format!("unknown command {other:?} (see --help)")),
     }
@@ -192,15 +179,15 @@ fn read_to_string(path: &str) -> Result<String, String> {
 
 fn engine(playbook: Option<&str>) -> Result<Engine, String> {
     let name = playbook.unwrap_or("retail-zh");
-    let json =
-        if std::path::Path::new(name).exists() || playbook.is_some_and(|p| p.ends_with(".json")) {
-            read_to_string(name)?
-        } else {
-            let (_, json) = BUILTIN.iter().find(|(id, _)| *id == name).ok_or(format!(
-                "{name}: no such file or built-in playbook (see `linesman playbooks`)"
-            ))?;
-            json.to_string()
-        };
+    let json = if std::path::Path::new(name).exists() || playbook.is_some_and(|p| p.ends_with(".json")) {
+        read_to_string(name)?
+    } else {
+        let (_, json) = BUILTIN
+            .iter()
+            .find(|(id, _)| *id == name)
+            .ok_or(format!("{name}: no such file or built-in playbook (see `linesman playbooks`)"))?;
+        json.to_string()
+    };
     Engine::from_json(&json).map_err(|e| format!("{name}: invalid playbook:\n{e}"))
 }
 
@@ -227,12 +214,7 @@ struct Report<'a> {
     events: Vec<Event>,
 }
 
-fn check(
-    engine: &Engine,
-    input: Box<dyn Read>,
-    format: Format,
-    progress: bool,
-) -> Result<ExitCode, String> {
+fn check(engine: &Engine, input: Box<dyn Read>, format: Format, progress: bool) -> Result<ExitCode, String> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -262,11 +244,7 @@ fn check(
             Ok(c) => c,
             Err(e) => {
                 let path = e.path().to_string();
-                let at = if path == "." {
-                    String::new()
-                } else {
-                    format!("{path}: ")
-                };
+                let at = if path == "." { String::new() } else { format!("{path}: ") };
                 eprintln!("line {line_no}: {at}{}", e.inner());
                 bad += 1;
                 continue;
@@ -281,12 +259,7 @@ fn check(
         let summary = conv.summary();
         chats += 1;
         messages += chat.messages.len();
-        let report = Report {
-            id: &chat.id,
-            score: summary.score,
-            tags: summary.tags,
-            events,
-        };
+        let report = Report { id: &chat.id, score: summary.score, tags: summary.tags, events };
         let written = match format {
             Format::Jsonl => serde_json::to_string(&report)
                 .map_err(|e| io::Error::other(e.to_string()))
@@ -345,14 +318,7 @@ impl Table {
 
     fn write(&self, out: &mut impl Write) -> io::Result<()> {
         let head = ["id", "score", "banned", "missed", "flags", "tags"];
-        let width = |i: usize| {
-            self.rows
-                .iter()
-                .map(|r| display_width(&r[i]))
-                .chain([head[i].len()])
-                .max()
-                .unwrap_or(0)
-        };
+        let width = |i: usize| self.rows.iter().map(|r| display_width(&r[i])).chain([head[i].len()]).max().unwrap_or(0);
         let widths: Vec<usize> = (0..6).map(width).collect();
         let line = |cells: [&str; 6], out: &mut dyn Write| -> io::Result<()> {
             for (i, c) in cells.iter().enumerate() {
@@ -369,17 +335,9 @@ impl Table {
         for r in &self.rows {
             line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]], out)?;
         }
-        let avg = self
-            .rows
-            .iter()
-            .filter_map(|r| r[1].parse::<f64>().ok())
-            .sum::<f64>()
-            / self.rows.len().max(1) as f64;
-        writeln!(
-            out,
-            "{} conversation(s), average score {avg:.1}",
-            self.rows.len()
-        )
+        let avg =
+            self.rows.iter().filter_map(|r| r[1].parse::<f64>().ok()).sum::<f64>() / self.rows.len().max(1) as f64;
+        writeln!(out, "{} conversation(s), average score {avg:.1}", self.rows.len())
     }
 }
 

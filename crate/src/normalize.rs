@@ -8,7 +8,7 @@
 //!
 //! 1. compatibility fold: full-width → half-width, circled and other number
 //!    forms → digits, accents stripped, case folded, zero-width chars dropped;
-//! 2. Traditional → Simplified Chinese (`fast2s`, one char for one char);
+//! 2. Traditional → Simplified Chinese (one char for one char);
 //! 3. leetspeak and confusables, but only next to Latin letters (`sh1t`,
 //!    `$hit`, `@ss`) so that `12315` or `¥100` keep their digits;
 //! 4. separators between characters are dropped (`爱-买-不-买`, `f u c k`),
@@ -24,6 +24,9 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Char used in skeletons for a self-censoring mark between letters.
 pub(crate) const MASK: char = '*';
+/// Char kept in skeletons between two words where the last letter of one
+/// equals the first of the next (`is stupid`), which must not be squeezed.
+pub(crate) const WORD_GAP: char = '\u{1f}';
 
 /// Flags on a skeleton char.
 pub(crate) const LATIN: u8 = 1; // a-z after folding (or a leet stand-in for one)
@@ -43,6 +46,8 @@ pub(crate) struct NChar {
     /// The folded char before confusable classes were merged: lets the
     /// matcher tell `hill` from `hell` although both skeletons say `i`.
     pub exact: char,
+    /// This char of the skeleton (saves decoding it from `text`).
+    pub sk: char,
     /// How many equal chars were squeezed into this one.
     pub run: u32,
     pub flags: u8,
@@ -113,16 +118,46 @@ fn fold_all(text: &str) -> Vec<Folded> {
     out
 }
 
-/// `fast2s` converts one char for one char (with a little context), so the
-/// map back to the original survives. Checked rather than assumed.
+/// Traditional → Simplified, one char for one char, so the map back to
+/// the original survives (table: `t2s.txt`).
 fn to_simplified(chars: &mut [Folded]) {
-    let s: String = chars.iter().map(|f| f.ch).collect();
-    let simplified = fast2s::convert(&s);
-    if simplified.chars().count() == chars.len() {
-        for (f, ch) in chars.iter_mut().zip(simplified.chars()) {
-            f.ch = ch;
+    let t = t2s_table();
+    for f in chars {
+        let i = (f.ch as usize).wrapping_sub(t.first as usize);
+        if let Some(&s) = t.map.get(i) {
+            if s != '\0' {
+                f.ch = s;
+            }
         }
     }
+}
+
+/// Simplified char for each char from `first` on (`'\0'`: unchanged): a
+/// direct index, as this runs for every Han char of every message.
+struct T2s {
+    first: u32,
+    map: Vec<char>,
+}
+
+fn t2s_table() -> &'static T2s {
+    static TABLE: std::sync::OnceLock<T2s> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let pairs: Vec<(char, char)> = include_str!("t2s.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut chars = l.chars().filter(|c| !c.is_whitespace());
+                Some((chars.next()?, chars.next()?))
+            })
+            .collect();
+        let first = pairs.iter().map(|p| p.0 as u32).min().unwrap_or(0);
+        let last = pairs.iter().map(|p| p.0 as u32).max().unwrap_or(0);
+        let mut map = vec!['\0'; (last - first + 1) as usize];
+        for (t, s) in pairs {
+            map[(t as u32 - first) as usize] = s;
+        }
+        T2s { first, map }
+    })
 }
 
 pub(crate) fn is_han(c: char) -> bool {
@@ -136,13 +171,14 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
         'A'..='Z' => emit(c.to_ascii_lowercase()),
         '\u{0}'..='\u{7F}' => emit(c),
         // Zero-width and invisible formatting chars: pure evasion material.
-        '\u{00AD}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{FEFF}'
-        | '\u{034F}'
-        | '\u{180E}' => {}
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{034F}' | '\u{180E}' => {}
         '\u{3000}' => emit(' '),
+        // Full-width ASCII: the common case in Chinese text, kept off the
+        // general decomposition tables.
+        '\u{FF01}'..='\u{FF5E}' => {
+            let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+            emit(half.to_ascii_lowercase())
+        }
         '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{FF07}' => emit('\''),
         // Dingbat circled digits have no compatibility decomposition.
         '\u{2776}'..='\u{277F}' => emit_number(c as u32 - 0x2776 + 1, emit),
@@ -232,6 +268,16 @@ fn leet(c: char) -> Option<char> {
     })
 }
 
+/// `char::is_alphanumeric`, with the common cases answered without the
+/// Unicode table walk (most of a Chinese message is Han).
+fn is_word(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_han(c) || c.is_alphanumeric()
+    }
+}
+
 fn is_mask_mark(c: char) -> bool {
     matches!(c, '*' | '#' | '_')
 }
@@ -262,7 +308,7 @@ fn letters(folded: &[Folded], kept: &[usize]) -> Vec<Role> {
         let c = ch(k);
         if c.is_ascii_lowercase() {
             roles[kept[k]] = Role::Letter(c, LATIN);
-        } else if c.is_alphanumeric() && !c.is_ascii_digit() {
+        } else if is_word(c) && !c.is_ascii_digit() {
             roles[kept[k]] = Role::Letter(c, 0);
         }
     }
@@ -297,7 +343,7 @@ fn letters(folded: &[Folded], kept: &[usize]) -> Vec<Role> {
         }
         for k in 0..len {
             let c = ch(k);
-            if letter[k] || c.is_alphanumeric() {
+            if letter[k] || is_word(c) {
                 continue;
             }
             let Some(l) = leet(c) else { continue };
@@ -321,12 +367,11 @@ fn letters(folded: &[Folded], kept: &[usize]) -> Vec<Role> {
 fn roles(folded: &[Folded], masks: Masks) -> Vec<Role> {
     // Letters, digits and leet symbols; marks and apostrophes come last
     // because whether they stay depends on the letters around them.
-    let mut kept: Vec<usize> = (0..folded.len())
-        .filter(|&i| {
-            let c = folded[i].ch;
-            c.is_alphanumeric() || leet(c).is_some()
-        })
-        .collect();
+    let mut kept: Vec<usize> = Vec::with_capacity(folded.len());
+    kept.extend((0..folded.len()).filter(|&i| {
+        let c = folded[i].ch;
+        is_word(c) || leet(c).is_some()
+    }));
     // A symbol that turns out not to be leet is a separator, and must not
     // hide its neighbours from each other (`F$11` is `f11`, read as `fii`):
     // drop it and decide again. `kept` only shrinks, so this ends.
@@ -341,23 +386,23 @@ fn roles(folded: &[Folded], masks: Masks) -> Vec<Role> {
     // Marks between letters hide letters (`f**k`); an apostrophe between
     // two plain letters stays (`he'll` must not read as `hell`).
     let is_latin = |r: Role| matches!(r, Role::Letter(_, f) if f & LATIN != 0);
-    let is_plain = |r: Role| matches!(r, Role::Letter(c, f) if f & LATIN != 0 && c.is_ascii_lowercase() && f & LEET == 0);
-    let seq: Vec<usize> = (0..folded.len())
-        .filter(|&i| roles[i] != Role::Sep || is_mask_mark(folded[i].ch) || folded[i].ch == '\'')
-        .collect();
+    let is_plain =
+        |r: Role| matches!(r, Role::Letter(c, f) if f & LATIN != 0 && c.is_ascii_lowercase() && f & LEET == 0);
+    if !folded.iter().any(|f| is_mask_mark(f.ch) || f.ch == '\'') {
+        return roles;
+    }
+    let mut seq: Vec<usize> = Vec::with_capacity(folded.len());
+    seq.extend(
+        (0..folded.len()).filter(|&i| roles[i] != Role::Sep || is_mask_mark(folded[i].ch) || folded[i].ch == '\''),
+    );
     let mut k = 0;
     while k < seq.len() {
         let c = folded[seq[k]].ch;
         let prev = k.checked_sub(1).map(|p| roles[seq[p]]);
         if roles[seq[k]] == Role::Sep && is_mask_mark(c) {
-            let j = (k..seq.len())
-                .find(|&m| !is_mask_mark(folded[seq[m]].ch))
-                .unwrap_or(seq.len());
+            let j = (k..seq.len()).find(|&m| !is_mask_mark(folded[seq[m]].ch)).unwrap_or(seq.len());
             let next = seq.get(j).map(|&i| roles[i]);
-            let hidden = masks == Masks::Keep
-                && j - k <= 4
-                && prev.is_some_and(is_latin)
-                && next.is_some_and(is_latin);
+            let hidden = masks == Masks::Keep && j - k <= 4 && prev.is_some_and(is_latin) && next.is_some_and(is_latin);
             if hidden {
                 for m in k..j {
                     roles[seq[m]] = Role::Letter(MASK, LATIN | MASKED);
@@ -381,45 +426,61 @@ fn roles(folded: &[Folded], masks: Masks) -> Vec<Role> {
 fn skeleton(folded: &[Folded], masks: Masks) -> Normalized {
     let n = folded.len();
     let roles = roles(folded, masks);
-    let mut out = Normalized {
-        text: String::with_capacity(n),
-        chars: Vec::with_capacity(n),
-    };
-    let mut pending_break = false;
+    // Skeleton chars are at most four bytes each.
+    let mut out = Normalized { text: String::with_capacity(4 * n), chars: Vec::with_capacity(n) };
+    // The dropped separator before the current piece, if any.
+    let mut gap: Option<(usize, usize)> = None;
+    // Length in skeleton chars of the current piece (between separators),
+    // and of the piece before the last gap.
+    let (mut piece, mut prev_piece) = (0usize, 0usize);
     for (f, role) in folded.iter().zip(roles) {
         let Role::Letter(ch, mut flags) = role else {
-            pending_break = !out.chars.is_empty();
+            if !out.chars.is_empty() && gap.is_none() {
+                gap = Some((f.start, f.end));
+                prev_piece = piece;
+                piece = 0;
+            }
             continue;
         };
-        let sk = if flags & LATIN != 0 {
-            skeleton_letter(ch)
-        } else {
-            ch
-        };
+        let sk = if flags & LATIN != 0 { skeleton_letter(ch) } else { ch };
         if let Some(last) = out.chars.last_mut() {
-            let last_sk = out.text[last.at..].chars().next().unwrap_or('\0');
+            let last_sk = last.sk;
             let squeezable = flags & (MASKED | DIGIT) == 0 && !last.is(MASKED | DIGIT);
-            if squeezable && last_sk == sk {
+            // Across a gap, only spaced-out letters squeeze (`a s s`): the
+            // two s of `is stupid` belong to different words.
+            let spaced = gap.is_none() || prev_piece == 1;
+            if squeezable && last_sk == sk && spaced {
                 // `he1l`: a leet char in the run relaxes the exact-letter check.
                 last.run += 1;
                 last.end = f.end;
                 last.flags |= flags & LEET;
-                pending_break = false;
+                if gap.take().is_some() {
+                    // The squeezed char starts this piece too.
+                    piece = 1;
+                }
                 continue;
             }
+            if squeezable && last_sk == sk {
+                // Keep the two apart with a marker, so that normalising the
+                // skeleton again does not squeeze them after all.
+                let (start, end) = gap.unwrap_or((f.start, f.start));
+                out.chars.push(NChar {
+                    start,
+                    end,
+                    at: out.text.len(),
+                    exact: WORD_GAP,
+                    sk: WORD_GAP,
+                    run: 1,
+                    flags: 0,
+                });
+                out.text.push(WORD_GAP);
+            }
         }
-        if pending_break {
+        if gap.take().is_some() {
             flags |= BREAK;
-            pending_break = false;
         }
-        out.chars.push(NChar {
-            start: f.start,
-            end: f.end,
-            at: out.text.len(),
-            exact: ch,
-            run: 1,
-            flags,
-        });
+        piece += 1;
+        out.chars.push(NChar { start: f.start, end: f.end, at: out.text.len(), exact: ch, sk, run: 1, flags });
         out.text.push(sk);
     }
     out
@@ -458,6 +519,8 @@ pub(crate) mod tests {
             ("cafés", "cafes"),
             ("f\u{200b}u\u{200b}c\u{200b}k", "fuck"),
             ("he'll", "he'i"),
+            ("is stupid", "is\u{1f}stupid"),
+            ("a s s", "as"),
             ("РАУРАL", "paypai"),
             ("ⓕⓤⓒⓚ", "fuck"),
         ];
@@ -499,17 +562,7 @@ pub(crate) mod tests {
 
     #[test]
     fn no_panic_on_odd_input() {
-        for s in [
-            "",
-            "\u{0}",
-            "💩💩",
-            "\u{10FFFF}",
-            "ﷺ",
-            "㈱",
-            "ｶﾞ",
-            "\u{301}\u{301}a",
-            "*#_",
-        ] {
+        for s in ["", "\u{0}", "💩💩", "\u{10FFFF}", "ﷺ", "㈱", "ｶﾞ", "\u{301}\u{301}a", "*#_"] {
             let _ = normalize(s, Masks::Keep);
             let _ = normalize(s, Masks::Drop);
         }
@@ -522,9 +575,8 @@ pub(crate) mod tests {
         /// Text made of the material disguises are made of.
         pub(crate) fn messy() -> impl Strategy<Value = String> {
             let pieces = prop::sample::select(vec![
-                "a", "s", "h", "i", "t", "l", "1", "5", "$", "@", "*", "#", "_", "!", " ", ".",
-                "-", "'", "F", "Ｕ", "ｃ", "爱", "買", "不", "买", "滚", "动", "①", "\u{200b}",
-                "😀", "é", "Ѕ", "0", "12315", "\n",
+                "a", "s", "h", "i", "t", "l", "1", "5", "$", "@", "*", "#", "_", "!", " ", ".", "-", "'", "F", "Ｕ",
+                "ｃ", "爱", "買", "不", "买", "滚", "动", "①", "\u{200b}", "😀", "é", "Ѕ", "0", "12315", "\n",
             ]);
             prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
         }

@@ -14,9 +14,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::normalize::{
-    normalize, Masks, NChar, Normalized, BREAK, DIGIT, LATIN, LEET, MASK, MASKED,
-};
+use crate::normalize::{normalize, Masks, NChar, Normalized, BREAK, DIGIT, LATIN, LEET, MASK, MASKED};
 
 /// A text normalised once for every phrase set that looks at it.
 pub(crate) struct Prepared<'t> {
@@ -31,11 +29,7 @@ impl<'t> Prepared<'t> {
     pub fn new(text: &'t str) -> Self {
         let keep = normalize(text, Masks::Keep);
         let dropped = keep.has_masks().then(|| normalize(text, Masks::Drop));
-        Prepared {
-            text,
-            keep,
-            dropped,
-        }
+        Prepared { text, keep, dropped }
     }
 }
 
@@ -92,20 +86,10 @@ impl PhraseSetBuilder {
     fn add_norm(&mut self, group: u32, phrase: u32, norm: Normalized, allow: bool) {
         if !allow {
             for v in mask_variants(&norm) {
-                self.patterns.push(Pattern {
-                    group,
-                    phrase,
-                    allow,
-                    norm: v,
-                });
+                self.patterns.push(Pattern { group, phrase, allow, norm: v });
             }
         }
-        self.patterns.push(Pattern {
-            group,
-            phrase,
-            allow,
-            norm,
-        });
+        self.patterns.push(Pattern { group, phrase, allow, norm });
     }
 
     pub fn build(self) -> PhraseSet {
@@ -119,10 +103,7 @@ impl PhraseSetBuilder {
                 .build(self.patterns.iter().map(|p| p.norm.text.as_bytes()))
                 .ok()
         };
-        PhraseSet {
-            ac,
-            patterns: self.patterns,
-        }
+        PhraseSet { ac, patterns: self.patterns }
     }
 }
 
@@ -138,11 +119,7 @@ fn mask_variants(norm: &Normalized) -> Vec<Normalized> {
             continue;
         }
         let (a, b) = (word_start, i);
-        word_start = if i < chars.len() && chars[i].is(LATIN) {
-            i
-        } else {
-            i + 1
-        };
+        word_start = if i < chars.len() && chars[i].is(LATIN) { i } else { i + 1 };
         if b < a + 3 {
             continue;
         }
@@ -161,28 +138,16 @@ fn mask_variants(norm: &Normalized) -> Vec<Normalized> {
 fn with_mask(norm: &Normalized, from: usize, to: usize) -> Normalized {
     let mut out = Normalized::default();
     let mut push = |c: NChar, ch: char| {
-        out.chars.push(NChar {
-            at: out.text.len(),
-            ..c
-        });
+        out.chars.push(NChar { at: out.text.len(), ..c });
         out.text.push(ch);
     };
     for (i, c) in norm.chars.iter().enumerate() {
         if (from..to).contains(&i) {
             for _ in 0..c.run {
-                push(
-                    NChar {
-                        run: 1,
-                        exact: MASK,
-                        flags: LATIN | MASKED,
-                        ..*c
-                    },
-                    MASK,
-                );
+                push(NChar { run: 1, exact: MASK, sk: MASK, flags: LATIN | MASKED, ..*c }, MASK);
             }
         } else {
-            let ch = norm.text[c.at..].chars().next().unwrap_or(MASK);
-            push(*c, ch);
+            push(*c, c.sk);
         }
     }
     out
@@ -205,30 +170,25 @@ impl PhraseSet {
         if let Some(dropped) = &p.dropped {
             self.scan(ac, p.text, dropped, Masks::Drop, &mut hits);
         }
+        // Sorted so that a hit's container, if any, comes before it: a hit
+        // lies inside an earlier one of its group iff it ends no later than
+        // the furthest end seen in the group so far.
         hits.sort_by_key(|h| (h.group, h.start, std::cmp::Reverse(h.end), h.phrase));
         let mut kept: Vec<PhraseMatch> = Vec::with_capacity(hits.len());
+        let mut reach: Option<(u32, usize)> = None;
         for h in hits {
-            let inside = kept
-                .iter()
-                .rev()
-                .take_while(|k| k.group == h.group)
-                .any(|k| k.start <= h.start && h.end <= k.end);
-            if !inside {
-                kept.push(h);
+            match reach {
+                Some((g, end)) if g == h.group && h.end <= end => continue,
+                Some((g, end)) if g == h.group => reach = Some((g, end.max(h.end))),
+                _ => reach = Some((h.group, h.end)),
             }
+            kept.push(h);
         }
         kept.sort_by_key(|h| (h.start, h.end, h.group));
         kept
     }
 
-    fn scan(
-        &self,
-        ac: &AhoCorasick,
-        original: &str,
-        n: &Normalized,
-        masks: Masks,
-        hits: &mut Vec<PhraseMatch>,
-    ) {
+    fn scan(&self, ac: &AhoCorasick, original: &str, n: &Normalized, masks: Masks, hits: &mut Vec<PhraseMatch>) {
         // (group, first char, last char) of allow-list hits.
         let mut allowed: Vec<(u32, usize, usize)> = Vec::new();
         let mut found: Vec<(u32, u32, usize, usize)> = Vec::new();
@@ -240,39 +200,61 @@ impl PhraseSet {
                 continue;
             }
             if pat.allow {
-                allowed.push((pat.group, first, last));
-            } else if verify(&pat.norm, n, first) && stands_alone(&pat.norm, n, first, original) {
+                // An allow phrase covers only text written as it is: 滚滚
+                // (滚滚长江) must not excuse a lone 滚 or an emphatic 滚滚滚.
+                if verify(&pat.norm, n, first, Runs::Exact) {
+                    allowed.push((pat.group, first, last));
+                }
+            } else if verify(&pat.norm, n, first, Runs::Loose) && stands_alone(&pat.norm, n, first, original) {
                 // The covered text must read as the phrase on its own too: a
                 // `1` made a letter only by context outside the hit does not count.
                 let covered = &original[n.chars[first].start..n.chars[last].end];
-                if normalize(covered, masks).text == pat.norm.text {
+                let leet = n.chars[first..=last].iter().any(|c| c.is(LEET));
+                if !leet || normalize(covered, masks).text == pat.norm.text {
                     found.push((pat.group, pat.phrase, first, last));
                 }
             }
         }
+        // Sweep both in (group, first) order: a hit is covered iff an allow
+        // hit of its group starting no later reaches at least as far.
+        allowed.sort_unstable();
+        found.sort_unstable_by_key(|&(g, _, first, last)| (g, first, last));
+        let mut next = 0;
+        let mut reach: Option<(u32, usize)> = None;
         for (group, phrase, first, last) in found {
-            let covered = allowed
-                .iter()
-                .any(|&(g, a, b)| g == group && a <= first && last <= b);
-            if !covered {
-                hits.push(PhraseMatch {
-                    group,
-                    phrase,
-                    start: n.chars[first].start,
-                    end: n.chars[last].end,
-                });
+            while next < allowed.len() && (allowed[next].0, allowed[next].1) <= (group, first) {
+                let (g, _, b) = allowed[next];
+                reach = match reach {
+                    Some((rg, rb)) if rg == g => Some((g, rb.max(b))),
+                    _ => Some((g, b)),
+                };
+                next += 1;
+            }
+            if !matches!(reach, Some((g, b)) if g == group && b >= last) {
+                hits.push(PhraseMatch { group, phrase, start: n.chars[first].start, end: n.chars[last].end });
             }
         }
     }
 }
 
+/// How repeat counts must agree.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Runs {
+    /// As typed: for allow-list phrases.
+    Exact,
+    /// Emphasis allowed: three or more of a letter, any repeat of a CJK char.
+    Loose,
+}
+
 /// Exact letters and repeat counts agree.
-fn verify(pat: &Normalized, n: &Normalized, first: usize) -> bool {
+fn verify(pat: &Normalized, n: &Normalized, first: usize, runs: Runs) -> bool {
     pat.chars.iter().zip(&n.chars[first..]).all(|(p, t)| {
         if p.is(MASKED) {
             return true;
         }
-        let runs = if p.is(LATIN) {
+        let runs = if runs == Runs::Exact {
+            t.run == p.run
+        } else if p.is(LATIN) {
             // Doubling is spelling (`good` ≠ `god`); three or more is shouting.
             t.run == p.run || (t.run >= 3 && t.run >= p.run)
         } else {
@@ -298,9 +280,8 @@ fn stands_alone(pat: &Normalized, n: &Normalized, first: usize, original: &str) 
     // none: fine for `f u c k` (every piece one or two letters), not for
     // `this hit` (which would read `shit`).
     let span = &n.chars[first..=last];
-    let odd_gap = (1..span.len()).any(|k| {
-        span[k].is(BREAK) && span[k].is(LATIN) && span[k - 1].is(LATIN) && !pat.chars[k].is(BREAK)
-    });
+    let odd_gap = (1..span.len())
+        .any(|k| span[k].is(BREAK) && span[k].is(LATIN) && span[k - 1].is(LATIN) && !pat.chars[k].is(BREAK));
     if !odd_gap {
         return true;
     }
@@ -346,27 +327,12 @@ mod tests {
     }
 
     fn found<'a>(s: &PhraseSet, text: &'a str) -> Vec<&'a str> {
-        s.find(&Prepared::new(text))
-            .iter()
-            .map(|m| &text[m.start..m.end])
-            .collect()
+        s.find(&Prepared::new(text)).iter().map(|m| &text[m.start..m.end]).collect()
     }
 
     #[test]
     fn finds_disguised_phrases_and_spares_innocent_words() {
-        let en = set(
-            &[
-                "fuck",
-                "shit",
-                "hell",
-                "ass",
-                "stupid",
-                "not my problem",
-                "don't care",
-                "cunt",
-            ],
-            &[],
-        );
+        let en = set(&["fuck", "shit", "hell", "ass", "stupid", "not my problem", "don't care", "cunt"], &[]);
         let zh = set(&["爱买不买", "滚"], &["滚动", "滚筒", "滚轮"]);
         let cases: &[(&PhraseSet, &str, &[&str])] = &[
             (&en, "what the FUCK", &["FUCK"]),
@@ -425,8 +391,7 @@ mod tests {
 
         /// `a` equals `b` where `b` has no self-censoring mark.
         fn same_modulo_masks(a: &str, b: &str) -> bool {
-            a.chars().count() == b.chars().count()
-                && a.chars().zip(b.chars()).all(|(x, y)| x == y || x == MASK)
+            a.chars().count() == b.chars().count() && a.chars().zip(b.chars()).all(|(x, y)| x == y || x == MASK)
         }
 
         proptest! {

@@ -138,8 +138,7 @@ fn triggers(b: &[u8]) -> (bool, bool) {
     if seen & LEAD != 0 && seen & (DIGIT | AT) != DIGIT | AT {
         for w in b.windows(3) {
             let fullwidth = (w[0] == 0xEF) & (w[1] == 0xBC);
-            seen |= flag(fullwidth & (0x90..=0x99).contains(&w[2]), DIGIT)
-                | flag(fullwidth & (w[2] == 0xA0), AT);
+            seen |= flag(fullwidth & (0x90..=0x99).contains(&w[2]), DIGIT) | flag(fullwidth & (w[2] == 0xA0), AT);
         }
     }
     (seen & DIGIT != 0, seen & AT != 0)
@@ -184,13 +183,8 @@ fn bit(kind: PiiKind) -> u8 {
 /// The number-shaped kinds, in the order they are tried at one position.
 /// ID cards go before bank cards because a valid ID may also pass Luhn, and
 /// mobiles go before cards because `86` + mobile is 13 digits.
-const NUMBER_ORDER: [PiiKind; 5] = [
-    PiiKind::CnIdCard,
-    PiiKind::CnMobile,
-    PiiKind::BankCard,
-    PiiKind::CnLandline,
-    PiiKind::IntlPhone,
-];
+const NUMBER_ORDER: [PiiKind; 5] =
+    [PiiKind::CnIdCard, PiiKind::CnMobile, PiiKind::BankCard, PiiKind::CnLandline, PiiKind::IntlPhone];
 
 /// Start classes of bytes: `NUMBER` for bytes that can begin a number
 /// (ASCII digits, `+`, `(`, and 0xEF, which leads every full-width form we
@@ -230,11 +224,8 @@ impl<'t> Scanner<'t> {
             text,
             b: text.as_bytes(),
             on,
-            wanted: if NUMBER_ORDER.iter().any(|&k| on.has(k)) {
-                NUMBER
-            } else {
-                0
-            } | if on.has(PiiKind::Email) { LOCAL } else { 0 },
+            wanted: if NUMBER_ORDER.iter().any(|&k| on.has(k)) { NUMBER } else { 0 }
+                | if on.has(PiiKind::Email) { LOCAL } else { 0 },
             run: EmailRun::default(),
         }
     }
@@ -277,17 +268,14 @@ impl<'t> Scanner<'t> {
         {
             return None;
         }
-        NUMBER_ORDER
-            .into_iter()
-            .filter(|&k| self.on.has(k))
-            .find_map(|k| match k {
-                PiiKind::CnIdCard => self.id_card(i),
-                PiiKind::CnMobile => self.mobile(i),
-                PiiKind::BankCard => self.bank_card(i),
-                PiiKind::CnLandline => self.landline(i),
-                PiiKind::IntlPhone => self.intl_phone(i),
-                PiiKind::Email => None,
-            })
+        NUMBER_ORDER.into_iter().filter(|&k| self.on.has(k)).find_map(|k| match k {
+            PiiKind::CnIdCard => self.id_card(i),
+            PiiKind::CnMobile => self.mobile(i),
+            PiiKind::BankCard => self.bank_card(i),
+            PiiKind::CnLandline => self.landline(i),
+            PiiKind::IntlPhone => self.intl_phone(i),
+            PiiKind::Email => None,
+        })
     }
 
     fn cursor(&self, pos: usize) -> Cursor<'t> {
@@ -300,12 +288,7 @@ impl<'t> Scanner<'t> {
         let mut masked = String::with_capacity(end - start);
         masked.push_str(&self.text[start..body]);
         mask_digits(&self.text[body..end], keep, &mut masked);
-        PiiHit {
-            kind,
-            start,
-            end,
-            masked,
-        }
+        PiiHit { kind, start, end, masked }
     }
 
     // ----- email -----
@@ -324,12 +307,7 @@ impl<'t> Scanner<'t> {
         masked.push(char::from(self.b[start]));
         masked.push_str("***");
         masked.push_str(&self.text[at..end]);
-        Some(PiiHit {
-            kind: PiiKind::Email,
-            start,
-            end,
-            masked,
-        })
+        Some(PiiHit { kind: PiiKind::Email, start, end, masked })
     }
 
     // ----- cn_id_card -----
@@ -624,8 +602,7 @@ fn split_digits(cur: &mut Cursor<'_>, min: usize, max: usize, splits: &[usize]) 
             if n > max {
                 return false;
             }
-        } else if !split && splits.contains(&n) && cur.sep_before_digit(is_space_or_dash).is_some()
-        {
+        } else if !split && splits.contains(&n) && cur.sep_before_digit(is_space_or_dash).is_some() {
             split = true;
         } else {
             return n >= min;
@@ -738,10 +715,7 @@ fn domain_end(b: &[u8], mut i: usize) -> Option<usize> {
     let mut best = None;
     loop {
         let start = i;
-        while b
-            .get(i)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
-        {
+        while b.get(i).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-') {
             i += 1;
         }
         // A trailing hyphen belongs to the text after the domain.
@@ -757,9 +731,7 @@ fn domain_end(b: &[u8], mut i: usize) -> Option<usize> {
         if labels >= 2 && label.len() >= 2 && label.iter().all(u8::is_ascii_alphabetic) {
             best = Some(end);
         }
-        let more = end == i
-            && b.get(i) == Some(&b'.')
-            && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+        let more = end == i && b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
         if !more {
             return best;
         }
@@ -778,8 +750,7 @@ struct Keep(usize, usize);
 /// has as many chars as the span.
 fn mask_digits(span: &str, Keep(front, back): Keep, out: &mut String) {
     // `X` only ever shows up here as an ID's check digit.
-    let is_digit =
-        |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == 'X' || c == 'x';
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == 'X' || c == 'x';
     let total = span.chars().filter(|&c| is_digit(c)).count();
     let mut n = 0;
     for c in span.chars() {
@@ -912,10 +883,7 @@ impl Cursor<'_> {
     /// Consumes one ASCII char if `pred` accepts it.
     #[inline]
     fn eat_ascii(&mut self, pred: impl Fn(u8) -> bool) -> bool {
-        let ok = self
-            .b
-            .get(self.pos)
-            .is_some_and(|&c| c.is_ascii() && pred(c));
+        let ok = self.b.get(self.pos).is_some_and(|&c| c.is_ascii() && pred(c));
         self.pos += usize::from(ok);
         ok
     }
@@ -989,11 +957,7 @@ mod tests {
     /// `first17` plus its GB 11643 check char.
     fn with_id_check(first17: &str) -> String {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        let sum: u32 = first17
-            .bytes()
-            .zip(weights)
-            .map(|(c, w)| u32::from(c - b'0') * w)
-            .sum();
+        let sum: u32 = first17.bytes().zip(weights).map(|(c, w)| u32::from(c - b'0') * w).sum();
         let check = b"10X98765432"[(sum % 11) as usize];
         format!("{first17}{}", char::from(check))
     }
@@ -1036,14 +1000,8 @@ mod tests {
     }
 
     fn case(text: impl Into<String>, want: &[(PiiKind, &str, &str)]) -> Case {
-        let want = want
-            .iter()
-            .map(|&(k, o, m)| (k, o.to_string(), m.to_string()))
-            .collect();
-        Case {
-            text: text.into(),
-            want,
-        }
+        let want = want.iter().map(|&(k, o, m)| (k, o.to_string(), m.to_string())).collect();
+        Case { text: text.into(), want }
     }
 
     fn none(text: impl Into<String>) -> Case {
@@ -1239,16 +1197,9 @@ mod tests {
 
     fn check(c: &Case, kinds: &[PiiKind]) {
         let hits = scan(&c.text, kinds);
-        let got: Vec<(PiiKind, String, String)> = hits
-            .iter()
-            .map(|h| (h.kind, c.text[h.start..h.end].to_string(), h.masked.clone()))
-            .collect();
-        let want: Vec<(PiiKind, String, String)> = c
-            .want
-            .iter()
-            .filter(|w| kinds.contains(&w.0))
-            .cloned()
-            .collect();
+        let got: Vec<(PiiKind, String, String)> =
+            hits.iter().map(|h| (h.kind, c.text[h.start..h.end].to_string(), h.masked.clone())).collect();
+        let want: Vec<(PiiKind, String, String)> = c.want.iter().filter(|w| kinds.contains(&w.0)).cloned().collect();
         assert_eq!(got, want, "text {:?} with kinds {:?}", c.text, kinds);
         check_invariants(&c.text, &hits);
     }
@@ -1265,11 +1216,7 @@ mod tests {
         for c in &cases() {
             // A text with no hits has none for any single kind either; a text
             // with hits keeps exactly its hits of that kind.
-            let kinds = if c.want.is_empty() {
-                PiiKind::ALL.to_vec()
-            } else {
-                kinds_in(c)
-            };
+            let kinds = if c.want.is_empty() { PiiKind::ALL.to_vec() } else { kinds_in(c) };
             for k in kinds {
                 check(c, &[k]);
             }
@@ -1287,10 +1234,7 @@ mod tests {
     // ----- priority between kinds -----
 
     fn kinds_and_spans<'t>(text: &'t str, kinds: &[PiiKind]) -> Vec<(PiiKind, &'t str)> {
-        scan(text, kinds)
-            .into_iter()
-            .map(|h| (h.kind, &text[h.start..h.end]))
-            .collect()
+        scan(text, kinds).into_iter().map(|h| (h.kind, &text[h.start..h.end])).collect()
     }
 
     #[test]
@@ -1298,10 +1242,7 @@ mod tests {
         let text = "13800138000@qq.com";
         assert_eq!(kinds_and_spans(text, &PiiKind::ALL), [(Email, text)]);
         // With email off, the mobile inside is still found.
-        assert_eq!(
-            kinds_and_spans(text, &[CnMobile]),
-            [(CnMobile, "13800138000")]
-        );
+        assert_eq!(kinds_and_spans(text, &[CnMobile]), [(CnMobile, "13800138000")]);
     }
 
     #[test]
@@ -1318,10 +1259,7 @@ mod tests {
             .map(|n| with_id_check(&format!("11010519800101{n:03}")))
             .find(|id| !id.ends_with('X') && passes_luhn(id))
             .unwrap();
-        assert_eq!(
-            kinds_and_spans(&id, &PiiKind::ALL),
-            [(CnIdCard, id.as_str())]
-        );
+        assert_eq!(kinds_and_spans(&id, &PiiKind::ALL), [(CnIdCard, id.as_str())]);
         assert_eq!(kinds_and_spans(&id, &[BankCard]), [(BankCard, id.as_str())]);
     }
 
@@ -1355,21 +1293,10 @@ mod tests {
         hits.reverse();
         assert_eq!(mask(text, &hits), "a138****8000b139****9000c");
 
-        let bogus = |start, end| PiiHit {
-            kind: Email,
-            start,
-            end,
-            masked: "#".into(),
-        };
+        let bogus = |start, end| PiiHit { kind: Email, start, end, masked: "#".into() };
         let text = "你好13800138000";
         let mut hits = scan(text, &PiiKind::ALL);
-        hits.extend([
-            bogus(1, 2),
-            bogus(7, 3),
-            bogus(6, 100),
-            bogus(7, 8),
-            bogus(0, 0),
-        ]);
+        hits.extend([bogus(1, 2), bogus(7, 3), bogus(6, 100), bogus(7, 8), bogus(0, 0)]);
         // (7, 8) overlaps the mobile; the rest are out of range, reversed,
         // empty or inside a char.
         assert_eq!(mask(text, &hits), "你好138****8000");
@@ -1384,8 +1311,8 @@ mod tests {
             assert!(ok(good), "{good}");
         }
         for bad in [
-            "18991231", "21010101", "19000229", "21000229", "20230229", "19990230", "20230431",
-            "20231301", "20230001", "20230100",
+            "18991231", "21010101", "19000229", "21000229", "20230229", "19990230", "20230431", "20231301", "20230001",
+            "20230100",
         ] {
             assert!(!ok(bad), "{bad}");
         }
@@ -1394,29 +1321,15 @@ mod tests {
     #[test]
     fn checksums_match_the_test_helpers() {
         let digits = |s: &str| s.bytes().map(|c| c - b'0').collect::<Vec<_>>();
-        for prefix in [
-            "11010519491231002",
-            "44030420000229123",
-            "32010219851123456",
-            "65010119700101001",
-        ] {
+        for prefix in ["11010519491231002", "44030420000229123", "32010219851123456", "65010119700101001"] {
             let id = with_id_check(prefix);
             let want = match id.as_bytes()[17] {
                 b'X' => 10,
                 c => c - b'0',
             };
-            assert_eq!(
-                id_check_value(&digits(prefix).try_into().unwrap()),
-                want,
-                "{id}"
-            );
+            assert_eq!(id_check_value(&digits(prefix).try_into().unwrap()), want, "{id}");
         }
-        for prefix in [
-            "622202123456789012",
-            "411111111111111",
-            "3782822463100",
-            "7992739871",
-        ] {
+        for prefix in ["622202123456789012", "411111111111111", "3782822463100", "7992739871"] {
             let card = with_luhn(prefix);
             assert!(luhn_valid(&digits(&card)), "{card}");
             assert!(!luhn_valid(&digits(&swap_last(&card, '0'))) || card.ends_with('0'));
@@ -1452,20 +1365,7 @@ mod tests {
             toks.push(t);
             i += width.max(3);
         }
-        assert_eq!(
-            toks,
-            [
-                Digit(0),
-                Digit(9),
-                Plus,
-                LParen,
-                RParen,
-                Dash,
-                Dot,
-                At,
-                Other
-            ]
-        );
+        assert_eq!(toks, [Digit(0), Digit(9), Plus, LParen, RParen, Dash, Dot, At, Other]);
         assert!(digit_before("a９".as_bytes(), 4));
         assert!(!digit_before("，".as_bytes(), 3));
         assert!(!digit_before(b"", 0));
@@ -1478,10 +1378,9 @@ mod tests {
         use serde::de::{value::Error, IntoDeserializer};
         for k in PiiKind::ALL {
             assert_eq!(PiiKind::from_name(k.name()), Some(k));
-            let de: PiiKind = PiiKind::deserialize(
-                k.name().into_deserializer() as serde::de::value::StrDeserializer<'_, Error>
-            )
-            .unwrap();
+            let de: PiiKind =
+                PiiKind::deserialize(k.name().into_deserializer() as serde::de::value::StrDeserializer<'_, Error>)
+                    .unwrap();
             assert_eq!(de, k);
         }
         assert_eq!(PiiKind::from_name("CnMobile"), None);
@@ -1494,10 +1393,7 @@ mod tests {
     fn check_invariants(text: &str, hits: &[PiiHit]) {
         let mut prev_end = 0;
         for h in hits {
-            assert!(
-                h.start >= prev_end && h.start < h.end && h.end <= text.len(),
-                "{text:?}: {hits:?}"
-            );
+            assert!(h.start >= prev_end && h.start < h.end && h.end <= text.len(), "{text:?}: {hits:?}");
             assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
             prev_end = h.end;
             let orig = &text[h.start..h.end];
@@ -1508,17 +1404,8 @@ mod tests {
                 assert_eq!(h.masked, format!("{}***{}", &orig[..1], &orig[at..]));
                 continue;
             }
-            assert_eq!(
-                orig.chars().count(),
-                h.masked.chars().count(),
-                "{orig:?} -> {:?}",
-                h.masked
-            );
-            assert!(
-                h.masked.contains('*') && longest_digit_run(&h.masked) < 7,
-                "{orig:?} -> {:?}",
-                h.masked
-            );
+            assert_eq!(orig.chars().count(), h.masked.chars().count(), "{orig:?} -> {:?}", h.masked);
+            assert!(h.masked.contains('*') && longest_digit_run(&h.masked) < 7, "{orig:?} -> {:?}", h.masked);
         }
         // mask() splices each mask in where its hit was and keeps the rest.
         let out = mask(text, hits);
@@ -1526,22 +1413,11 @@ mod tests {
         let mut done = 0;
         for h in hits {
             let at = (h.start as isize + shift) as usize;
-            assert_eq!(
-                &out[(done as isize + shift) as usize..at],
-                &text[done..h.start]
-            );
+            assert_eq!(&out[(done as isize + shift) as usize..at], &text[done..h.start]);
             assert_eq!(&out[at..at + h.masked.len()], h.masked);
-            let secret = if h.kind == Email {
-                ""
-            } else {
-                &text[h.start..h.end]
-            };
+            let secret = if h.kind == Email { "" } else { &text[h.start..h.end] };
             for run in digit_runs(secret).filter(|r| r.len() >= 7) {
-                assert!(
-                    !ascii_digits(&h.masked).contains(&run),
-                    "{run} left in {:?}",
-                    h.masked
-                );
+                assert!(!ascii_digits(&h.masked).contains(&run), "{run} left in {:?}", h.masked);
             }
             shift += h.masked.len() as isize - (h.end - h.start) as isize;
             done = h.end;
@@ -1579,18 +1455,15 @@ mod tests {
         }
 
         fn digits(&mut self, n: usize) -> String {
-            (0..n)
-                .map(|_| char::from(b'0' + self.below(10) as u8))
-                .collect()
+            (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
         }
     }
 
     /// A string made of pieces likely to form, nearly form or break PII.
     fn random_text(rng: &mut Rng) -> String {
         const PIECES: &[&str] = &[
-            "0", "1", "3", "8", "9", "86", "+", "＋", "@", "＠", ".", "-", "－", " ", "(", ")",
-            "（", "）", "a", "Z", "x", "X", "com", "cn", "_", "%", "电话", "邮箱", "，", "😀",
-            "１", "８", "\u{0}", "é",
+            "0", "1", "3", "8", "9", "86", "+", "＋", "@", "＠", ".", "-", "－", " ", "(", ")", "（", "）", "a", "Z",
+            "x", "X", "com", "cn", "_", "%", "电话", "邮箱", "，", "😀", "１", "８", "\u{0}", "é",
         ];
         let mut s = String::new();
         for _ in 0..rng.below(12) {
@@ -1632,16 +1505,10 @@ mod tests {
             found += hits.len();
             check_invariants(&text, &hits);
             // Any subset of kinds keeps the invariants too.
-            let subset: Vec<PiiKind> = PiiKind::ALL
-                .into_iter()
-                .filter(|_| rng.below(2) == 0)
-                .collect();
+            let subset: Vec<PiiKind> = PiiKind::ALL.into_iter().filter(|_| rng.below(2) == 0).collect();
             check_invariants(&text, &scan(&text, &subset));
         }
-        assert!(
-            found > 1000,
-            "the generator should produce plenty of hits, got {found}"
-        );
+        assert!(found > 1000, "the generator should produce plenty of hits, got {found}");
     }
 
     #[test]

@@ -105,10 +105,7 @@ pub(crate) struct ScoreWeights {
 
 impl Default for ScoreWeights {
     fn default() -> Self {
-        ScoreWeights {
-            banned: [2.0, 5.0, 15.0],
-            required_missed: 10.0,
-        }
+        ScoreWeights { banned: [2.0, 5.0, 15.0], required_missed: 10.0 }
     }
 }
 
@@ -121,11 +118,7 @@ pub struct PlaybookError {
 
 impl fmt::Display for PlaybookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() {
-            "/"
-        } else {
-            &self.path
-        };
+        let path = if self.path.is_empty() { "/" } else { &self.path };
         write!(f, "{path}: {}", self.message)
     }
 }
@@ -158,6 +151,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 const LOCALES: &[&str] = &["zh-CN", "zh-TW", "en"];
 const MAX_PHRASE_CHARS: usize = 500;
+/// Share of a required phrase's character bigrams a paraphrase must have.
+const DEFAULT_SIMILARITY: f64 = 0.75;
 /// `min_chars` for [`Reader::strings`]: plain text, a phrase, a statement.
 const TEXT: usize = 0;
 const PHRASE: usize = 1;
@@ -169,11 +164,7 @@ impl Playbook {
         let value: Value = serde_json::from_str(json).map_err(|e| {
             PlaybookErrors(vec![PlaybookError {
                 path: String::new(),
-                message: format!(
-                    "invalid JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
+                message: format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()),
             }])
         })?;
         Playbook::from_value(&value)
@@ -239,10 +230,7 @@ fn type_name(v: &Value) -> &'static str {
 
 impl Reader {
     fn err(&mut self, path: &str, message: impl Into<String>) {
-        self.errors.push(PlaybookError {
-            path: path.to_string(),
-            message: message.into(),
-        });
+        self.errors.push(PlaybookError { path: path.to_string(), message: message.into() });
     }
 
     fn expected(&mut self, path: &str, what: &str, got: &Value) {
@@ -251,35 +239,21 @@ impl Reader {
 
     /// An object whose keys are all in `known` (annotations `$schema`,
     /// `description`, `comment` and `x-…` keys are always allowed).
-    fn object<'v>(
-        &mut self,
-        path: &str,
-        v: &'v Value,
-        known: &[&str],
-    ) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(&mut self, path: &str, v: &'v Value, known: &[&str]) -> Option<&'v Map<String, Value>> {
         let Value::Object(map) = v else {
             self.expected(path, "an object", v);
             return None;
         };
         for key in map.keys() {
-            let annotation = matches!(key.as_str(), "$schema" | "description" | "comment")
-                || key.starts_with("x-");
+            let annotation = matches!(key.as_str(), "$schema" | "description" | "comment") || key.starts_with("x-");
             if !annotation && !known.contains(&key.as_str()) {
-                self.err(
-                    &child(path, key),
-                    format!("unknown field (expected one of: {})", known.join(", ")),
-                );
+                self.err(&child(path, key), format!("unknown field (expected one of: {})", known.join(", ")));
             }
         }
         Some(map)
     }
 
-    fn required<'v>(
-        &mut self,
-        path: &str,
-        map: &'v Map<String, Value>,
-        key: &str,
-    ) -> Option<&'v Value> {
+    fn required<'v>(&mut self, path: &str, map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
         let v = map.get(key);
         if v.is_none() {
             self.err(&child(path, key), "missing required field");
@@ -311,9 +285,7 @@ impl Reader {
         };
         let ok = !id.is_empty()
             && id.len() <= 64
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !ok {
             self.err(&path, "expected 1-64 chars of a-z, A-Z, 0-9, '-', '_', '.'");
         } else if !seen.insert(id.clone()) {
@@ -345,17 +317,11 @@ impl Reader {
                 }
                 let len = normalize(&s, Masks::Keep).chars.len();
                 if len == 0 {
-                    self.err(
-                        &p,
-                        "phrase has nothing to match once spaces and punctuation are ignored",
-                    );
+                    self.err(&p, "phrase has nothing to match once spaces and punctuation are ignored");
                     continue;
                 }
                 if len < min_chars {
-                    self.err(
-                        &p,
-                        format!("a statement needs at least {min_chars} characters to match"),
-                    );
+                    self.err(&p, format!("a statement needs at least {min_chars} characters to match"));
                     continue;
                 }
             } else if s.trim().is_empty() {
@@ -367,16 +333,8 @@ impl Reader {
         out
     }
 
-    fn opt_strings(
-        &mut self,
-        path: &str,
-        map: &Map<String, Value>,
-        key: &str,
-        min_chars: usize,
-    ) -> Vec<String> {
-        map.get(key)
-            .map(|v| self.strings(&child(path, key), v, false, min_chars))
-            .unwrap_or_default()
+    fn opt_strings(&mut self, path: &str, map: &Map<String, Value>, key: &str, min_chars: usize) -> Vec<String> {
+        map.get(key).map(|v| self.strings(&child(path, key), v, false, min_chars)).unwrap_or_default()
     }
 
     fn uint(&mut self, path: &str, v: &Value, min: u64, max: u64) -> Option<u64> {
@@ -393,26 +351,15 @@ impl Reader {
         }
     }
 
-    fn opt_uint(
-        &mut self,
-        path: &str,
-        map: &Map<String, Value>,
-        key: &str,
-        min: u64,
-        max: u64,
-    ) -> Option<u64> {
-        map.get(key)
-            .and_then(|v| self.uint(&child(path, key), v, min, max))
+    fn opt_uint(&mut self, path: &str, map: &Map<String, Value>, key: &str, min: u64, max: u64) -> Option<u64> {
+        map.get(key).and_then(|v| self.uint(&child(path, key), v, min, max))
     }
 
     fn number(&mut self, path: &str, v: &Value, min: f64, max: f64) -> Option<f64> {
         match v.as_f64() {
             Some(n) if n >= min && n <= max => Some(n),
             _ => {
-                self.err(
-                    path,
-                    format!("expected a number from {min} to {max}, got {v}"),
-                );
+                self.err(path, format!("expected a number from {min} to {max}, got {v}"));
                 None
             }
         }
@@ -420,16 +367,10 @@ impl Reader {
 
     fn one_of<T: Copy>(&mut self, path: &str, v: &Value, options: &[(&str, T)]) -> Option<T> {
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-        match v
-            .as_str()
-            .and_then(|s| options.iter().find(|(n, _)| *n == s))
-        {
+        match v.as_str().and_then(|s| options.iter().find(|(n, _)| *n == s)) {
             Some((_, t)) => Some(*t),
             None => {
-                self.err(
-                    path,
-                    format!("expected one of {}, got {v}", names.join(", ")),
-                );
+                self.err(path, format!("expected one of {}, got {v}", names.join(", ")));
                 None
             }
         }
@@ -458,32 +399,21 @@ impl Reader {
     }
 
     fn playbook(&mut self, v: &Value) -> Option<Playbook> {
-        let known = [
-            "playbook", "version", "locale", "banned", "required", "triggers", "pii", "score",
-        ];
+        let known = ["playbook", "version", "locale", "banned", "required", "triggers", "pii", "score"];
         let map = self.object("", v, &known)?;
-        let id = self
-            .required("", map, "playbook")
-            .and_then(|v| self.string("/playbook", v));
-        let version = self
-            .required("", map, "version")
-            .and_then(|v| self.string("/version", v));
+        let id = self.required("", map, "playbook").and_then(|v| self.string("/playbook", v));
+        let version = self.required("", map, "version").and_then(|v| self.string("/version", v));
         let locale = match map.get("locale") {
             None => "zh-CN".to_string(),
             Some(v) => {
                 let options: Vec<(&str, &str)> = LOCALES.iter().map(|l| (*l, *l)).collect();
-                self.one_of("/locale", v, &options)
-                    .unwrap_or("zh-CN")
-                    .to_string()
+                self.one_of("/locale", v, &options).unwrap_or("zh-CN").to_string()
             }
         };
         let mut ids = HashSet::new();
         let banned = self.list("", map, "banned");
-        let banned: Vec<BannedRule> = banned
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| self.banned(&index("/banned", i), v, &mut ids))
-            .collect();
+        let banned: Vec<BannedRule> =
+            banned.iter().enumerate().filter_map(|(i, v)| self.banned(&index("/banned", i), v, &mut ids)).collect();
         let required = self.list("", map, "required");
         let required: Vec<RequiredRule> = required
             .iter()
@@ -502,41 +432,20 @@ impl Reader {
             Some(v) => self.pii(v),
         };
         let score = map.get("score").map(|v| self.score(v)).unwrap_or_default();
-        Some(Playbook {
-            id: id?,
-            version: version?,
-            locale,
-            banned,
-            required,
-            triggers,
-            pii,
-            score,
-        })
+        Some(Playbook { id: id?, version: version?, locale, banned, required, triggers, pii, score })
     }
 
     fn banned(&mut self, path: &str, v: &Value, ids: &mut HashSet<String>) -> Option<BannedRule> {
-        let known = [
-            "id", "label", "category", "severity", "speaker", "phrases", "allow", "suggest",
-        ];
+        let known = ["id", "label", "category", "severity", "speaker", "phrases", "allow", "suggest"];
         let map = self.object(path, v, &known)?;
         let id = self.id(path, map, ids);
         let label = self.opt_string(path, map, "label");
         if let Some(v) = map.get("category") {
-            let categories = [
-                "taboo",
-                "blame",
-                "profanity",
-                "over_promise",
-                "rude",
-                "privacy",
-                "other",
-            ];
+            let categories = ["taboo", "blame", "profanity", "over_promise", "rude", "privacy", "other"];
             let options: Vec<(&str, ())> = categories.iter().map(|c| (*c, ())).collect();
             self.one_of(&child(path, "category"), v, &options);
         }
-        let severity = self
-            .severity(path, map, "severity")
-            .unwrap_or(Severity::Medium);
+        let severity = self.severity(path, map, "severity").unwrap_or(Severity::Medium);
         let speaker = self.speaker(path, map, Speaker::Agent);
         let phrases = match self.required(path, map, "phrases") {
             Some(v) => self.strings(&child(path, "phrases"), v, true, PHRASE),
@@ -544,54 +453,22 @@ impl Reader {
         };
         let allow = self.opt_strings(path, map, "allow", PHRASE);
         let suggest = self.opt_strings(path, map, "suggest", TEXT);
-        Some(BannedRule {
-            id,
-            label,
-            severity,
-            speaker,
-            phrases,
-            allow,
-            suggest,
-        })
+        Some(BannedRule { id, label, severity, speaker, phrases, allow, suggest })
     }
 
     fn severity(&mut self, path: &str, map: &Map<String, Value>, key: &str) -> Option<Severity> {
-        let options = [
-            ("low", Severity::Low),
-            ("medium", Severity::Medium),
-            ("high", Severity::High),
-        ];
-        map.get(key)
-            .and_then(|v| self.one_of(&child(path, key), v, &options))
+        let options = [("low", Severity::Low), ("medium", Severity::Medium), ("high", Severity::High)];
+        map.get(key).and_then(|v| self.one_of(&child(path, key), v, &options))
     }
 
     fn speaker(&mut self, path: &str, map: &Map<String, Value>, default: Speaker) -> Speaker {
-        let options = [
-            ("agent", Speaker::Agent),
-            ("customer", Speaker::Customer),
-            ("any", Speaker::Any),
-        ];
-        map.get("speaker")
-            .and_then(|v| self.one_of(&child(path, "speaker"), v, &options))
-            .unwrap_or(default)
+        let options = [("agent", Speaker::Agent), ("customer", Speaker::Customer), ("any", Speaker::Any)];
+        map.get("speaker").and_then(|v| self.one_of(&child(path, "speaker"), v, &options)).unwrap_or(default)
     }
 
-    fn required_rule(
-        &mut self,
-        path: &str,
-        v: &Value,
-        ids: &mut HashSet<String>,
-    ) -> Option<RequiredRule> {
-        let known = [
-            "id",
-            "label",
-            "speaker",
-            "phrases",
-            "min_similarity",
-            "trigger",
-            "deadline",
-            "warn_before_seconds",
-        ];
+    fn required_rule(&mut self, path: &str, v: &Value, ids: &mut HashSet<String>) -> Option<RequiredRule> {
+        let known =
+            ["id", "label", "speaker", "phrases", "min_similarity", "trigger", "deadline", "warn_before_seconds"];
         let map = self.object(path, v, &known)?;
         let id = self.id(path, map, ids);
         let label = self.opt_string(path, map, "label");
@@ -601,10 +478,8 @@ impl Reader {
             None => Vec::new(),
         };
         let min_similarity = match map.get("min_similarity") {
-            Some(v) => self
-                .number(&child(path, "min_similarity"), v, 0.3, 1.0)
-                .unwrap_or(0.8),
-            None => 0.8,
+            Some(v) => self.number(&child(path, "min_similarity"), v, 0.3, 1.0).unwrap_or(DEFAULT_SIMILARITY),
+            None => DEFAULT_SIMILARITY,
         };
         let trigger = map.get("trigger").and_then(|v| {
             let tpath = child(path, "trigger");
@@ -619,19 +494,11 @@ impl Reader {
         let warn_before_seconds = self.opt_uint(path, map, "warn_before_seconds", 1, 86_400);
         if let (Some(w), Some(d)) = (warn_before_seconds, deadline) {
             match d {
-                Deadline::Within {
-                    seconds: Some(s), ..
-                } if w < s => {}
-                Deadline::Within {
-                    seconds: Some(_), ..
-                } => self.err(
-                    &child(path, "warn_before_seconds"),
-                    "must be less than the deadline's seconds",
-                ),
-                _ => self.err(
-                    &child(path, "warn_before_seconds"),
-                    "only applies to a deadline in seconds",
-                ),
+                Deadline::Within { seconds: Some(s), .. } if w < s => {}
+                Deadline::Within { seconds: Some(_), .. } => {
+                    self.err(&child(path, "warn_before_seconds"), "must be less than the deadline's seconds")
+                }
+                _ => self.err(&child(path, "warn_before_seconds"), "only applies to a deadline in seconds"),
             }
         }
         Some(RequiredRule {
@@ -663,17 +530,12 @@ impl Reader {
             return None;
         };
         let map = self.object(path, v, &["agent_messages", "seconds"])?;
-        let agent_messages = self
-            .opt_uint(path, map, "agent_messages", 1, 10_000)
-            .map(|n| n as u32);
+        let agent_messages = self.opt_uint(path, map, "agent_messages", 1, 10_000).map(|n| n as u32);
         let seconds = self.opt_uint(path, map, "seconds", 1, 7 * 86_400);
         if !map.contains_key("agent_messages") && !map.contains_key("seconds") {
             self.err(path, "expected \"agent_messages\" and/or \"seconds\"");
         }
-        Some(Deadline::Within {
-            agent_messages,
-            seconds,
-        })
+        Some(Deadline::Within { agent_messages, seconds })
     }
 
     fn trigger(
@@ -683,54 +545,22 @@ impl Reader {
         ids: &mut HashSet<String>,
         required: &HashSet<&str>,
     ) -> Option<TriggerRule> {
-        let known = [
-            "id",
-            "label",
-            "when",
-            "suggest",
-            "flag",
-            "reason",
-            "cooldown_messages",
-            "cooldown_seconds",
-            "once",
-        ];
+        let known =
+            ["id", "label", "when", "suggest", "flag", "reason", "cooldown_messages", "cooldown_seconds", "once"];
         let map = self.object(path, v, &known)?;
         let id = self.id(path, map, ids);
         let label = self.opt_string(path, map, "label");
-        let when = self
-            .required(path, map, "when")
-            .and_then(|v| self.condition(&child(path, "when"), v, required));
+        let when = self.required(path, map, "when").and_then(|v| self.condition(&child(path, "when"), v, required));
         let suggest = self.opt_strings(path, map, "suggest", TEXT);
         let flag = self.severity(path, map, "flag");
-        if suggest.is_empty()
-            && flag.is_none()
-            && !map.contains_key("suggest")
-            && !map.contains_key("flag")
-        {
-            self.err(
-                path,
-                "a trigger needs an action: \"suggest\" and/or \"flag\"",
-            );
+        if suggest.is_empty() && flag.is_none() && !map.contains_key("suggest") && !map.contains_key("flag") {
+            self.err(path, "a trigger needs an action: \"suggest\" and/or \"flag\"");
         }
         let reason = self.opt_string(path, map, "reason");
-        let cooldown_messages = self
-            .opt_uint(path, map, "cooldown_messages", 0, 100_000)
-            .unwrap_or(0) as u32;
-        let cooldown_seconds = self
-            .opt_uint(path, map, "cooldown_seconds", 0, 7 * 86_400)
-            .unwrap_or(0);
+        let cooldown_messages = self.opt_uint(path, map, "cooldown_messages", 0, 100_000).unwrap_or(0) as u32;
+        let cooldown_seconds = self.opt_uint(path, map, "cooldown_seconds", 0, 7 * 86_400).unwrap_or(0);
         let once = self.bool(path, map, "once");
-        Some(TriggerRule {
-            id,
-            label,
-            when: when?,
-            suggest,
-            flag,
-            reason,
-            cooldown_messages,
-            cooldown_seconds,
-            once,
-        })
+        Some(TriggerRule { id, label, when: when?, suggest, flag, reason, cooldown_messages, cooldown_seconds, once })
     }
 
     fn condition(&mut self, path: &str, v: &Value, required: &HashSet<&str>) -> Option<Condition> {
@@ -744,24 +574,14 @@ impl Reader {
         ];
         let known = [&kinds[..], &["min_intensity", "consecutive"]].concat();
         let map = self.object(path, v, &known)?;
-        let present: Vec<&str> = kinds
-            .iter()
-            .copied()
-            .filter(|k| map.contains_key(*k))
-            .collect();
+        let present: Vec<&str> = kinds.iter().copied().filter(|k| map.contains_key(*k)).collect();
         if present.len() != 1 {
-            self.err(
-                path,
-                format!("expected exactly one condition of: {}", kinds.join(", ")),
-            );
+            self.err(path, format!("expected exactly one condition of: {}", kinds.join(", ")));
             return None;
         }
         for extra in ["min_intensity", "consecutive"] {
             if map.contains_key(extra) && present[0] != "emotion" {
-                self.err(
-                    &child(path, extra),
-                    "only applies to an \"emotion\" condition",
-                );
+                self.err(&child(path, extra), "only applies to an \"emotion\" condition");
             }
         }
         let key = present[0];
@@ -785,29 +605,14 @@ impl Reader {
                         Vec::new()
                     }
                 };
-                let min_intensity =
-                    self.opt_uint(path, map, "min_intensity", 1, 5).unwrap_or(1) as u8;
-                let consecutive = self
-                    .opt_uint(path, map, "consecutive", 1, 1000)
-                    .unwrap_or(1) as u32;
-                Some(Condition::Emotion {
-                    labels,
-                    min_intensity,
-                    consecutive,
-                })
+                let min_intensity = self.opt_uint(path, map, "min_intensity", 1, 5).unwrap_or(1) as u8;
+                let consecutive = self.opt_uint(path, map, "consecutive", 1, 1000).unwrap_or(1) as u32;
+                Some(Condition::Emotion { labels, min_intensity, consecutive })
             }
-            "repeated_question" => self
-                .uint(&p, v, 2, 100)
-                .map(|n| Condition::RepeatedQuestion(n as u32)),
-            "customer_waiting_seconds" => {
-                self.uint(&p, v, 1, 86_400).map(Condition::CustomerWaiting)
-            }
+            "repeated_question" => self.uint(&p, v, 2, 100).map(|n| Condition::RepeatedQuestion(n as u32)),
+            "customer_waiting_seconds" => self.uint(&p, v, 1, 86_400).map(Condition::CustomerWaiting),
             "banned_severity" => {
-                let options = [
-                    ("low", Severity::Low),
-                    ("medium", Severity::Medium),
-                    ("high", Severity::High),
-                ];
+                let options = [("low", Severity::Low), ("medium", Severity::Medium), ("high", Severity::High)];
                 self.one_of(&p, v, &options).map(Condition::BannedSeverity)
             }
             _ => match v {
@@ -861,17 +666,13 @@ impl Reader {
             if let Some(bm) = self.object("/score/banned", b, &["low", "medium", "high"]) {
                 for (i, key) in ["low", "medium", "high"].iter().enumerate() {
                     if let Some(v) = bm.get(*key) {
-                        w.banned[i] = self
-                            .number(&child("/score/banned", key), v, 0.0, 100.0)
-                            .unwrap_or(w.banned[i]);
+                        w.banned[i] = self.number(&child("/score/banned", key), v, 0.0, 100.0).unwrap_or(w.banned[i]);
                     }
                 }
             }
         }
         if let Some(v) = map.get("required_missed") {
-            w.required_missed = self
-                .number("/score/required_missed", v, 0.0, 100.0)
-                .unwrap_or(w.required_missed);
+            w.required_missed = self.number("/score/required_missed", v, 0.0, 100.0).unwrap_or(w.required_missed);
         }
         w
     }
@@ -924,11 +725,7 @@ mod tests {
             "/pii/mask/1: expected one of cn_mobile",
         ];
         for w in want {
-            assert!(
-                got.iter().any(|g| g.starts_with(w)),
-                "missing {w:?} in\n{}",
-                got.join("\n")
-            );
+            assert!(got.iter().any(|g| g.starts_with(w)), "missing {w:?} in\n{}", got.join("\n"));
         }
         assert_eq!(got.len(), want.len(), "{}", got.join("\n"));
     }
@@ -937,23 +734,12 @@ mod tests {
     fn syntax_errors_name_line_and_column() {
         let got = errors("{\n  \"playbook\": \"x\",\n  oops\n}");
         assert_eq!(got.len(), 1);
-        assert!(
-            got[0].starts_with("/: invalid JSON at line 3 column 3"),
-            "{got:?}"
-        );
+        assert!(got[0].starts_with("/: invalid JSON at line 3 column 3"), "{got:?}");
     }
 
     #[test]
     fn odd_documents_are_refused_not_panicked_on() {
-        for json in [
-            "",
-            "null",
-            "[]",
-            "7",
-            "\"x\"",
-            "{}",
-            "{\"playbook\": 1, \"version\": []}",
-        ] {
+        for json in ["", "null", "[]", "7", "\"x\"", "{}", "{\"playbook\": 1, \"version\": []}"] {
             assert!(!errors(json).is_empty(), "{json:?}");
         }
     }

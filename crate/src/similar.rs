@@ -82,6 +82,8 @@ struct Entry {
     group: usize,
     /// Sorted, de-duplicated grams of the phrase.
     grams: Vec<Gram>,
+    /// The phrase's grams in order.
+    seq: Vec<Gram>,
     /// Phrase length in skeleton chars.
     len: usize,
 }
@@ -106,7 +108,10 @@ pub(crate) struct FuzzyHit {
 
 impl FuzzyIndex {
     pub fn add(&mut self, group: usize, phrase: &Normalized) {
-        let grams = gram_set(phrase);
+        let seq = grams(phrase);
+        let mut grams = seq.clone();
+        grams.sort_unstable();
+        grams.dedup();
         if grams.is_empty() {
             return;
         }
@@ -114,11 +119,7 @@ impl FuzzyIndex {
         for g in &grams {
             self.postings.entry(*g).or_default().push(id);
         }
-        self.entries.push(Entry {
-            group,
-            grams,
-            len: phrase.chars.len(),
-        });
+        self.entries.push(Entry { group, grams, seq, len: phrase.chars.len() });
     }
 
     /// For every group that `wanted` accepts, the best occurrence with a
@@ -151,7 +152,7 @@ impl FuzzyIndex {
             let Some((sim, first, last)) = window_score(e, &seq) else {
                 continue;
             };
-            if sim + 1e-9 < threshold(e.group) {
+            if sim + 1e-9 < threshold(e.group) || drops_a_clause(e, &seq[first..=last]) {
                 continue;
             }
             // Gram k covers chars k and k + 1.
@@ -163,8 +164,7 @@ impl FuzzyIndex {
             };
             match best.iter_mut().find(|h| h.group == e.group) {
                 Some(h)
-                    if (hit.similarity, std::cmp::Reverse(hit.start))
-                        > (h.similarity, std::cmp::Reverse(h.start)) =>
+                    if (hit.similarity, std::cmp::Reverse(hit.start)) > (h.similarity, std::cmp::Reverse(h.start)) =>
                 {
                     *h = hit
                 }
@@ -175,6 +175,20 @@ impl FuzzyIndex {
         best.sort_by_key(|h| h.group);
         best
     }
+}
+
+/// A paraphrase may change a little everywhere, but not leave out a whole
+/// stretch of the phrase ("thanks for contacting us" is not "thanks for
+/// contacting us, have a great day").
+fn drops_a_clause(e: &Entry, window: &[Gram]) -> bool {
+    let mut found: Vec<Gram> = window.to_vec();
+    found.sort_unstable();
+    let (mut run, mut longest) = (0, 0);
+    for g in &e.seq {
+        run = if found.binary_search(g).is_ok() { 0 } else { run + 1 };
+        longest = longest.max(run);
+    }
+    longest > (e.seq.len() / 4).max(2)
 }
 
 /// Best share of the phrase's grams inside one window of the message no
@@ -210,10 +224,7 @@ fn window_score(e: &Entry, seq: &[Gram]) -> Option<(f64, usize, usize)> {
         }
     }
     let (d, first, last) = best?;
-    let last = (first..=last)
-        .rev()
-        .find(|i| hits[*i].is_some())
-        .unwrap_or(last);
+    let last = (first..=last).rev().find(|i| hits[*i].is_some()).unwrap_or(last);
     Some((d as f64 / e.grams.len() as f64, first, last))
 }
 
@@ -226,35 +237,24 @@ mod tests {
         let mut idx = FuzzyIndex::default();
         idx.add(0, &normalize(phrase, Masks::Keep));
         let n = normalize(text, Masks::Keep);
-        idx.find(&n, |_| true, |_| 0.0)
-            .first()
-            .map(|h| (h.similarity, text[h.start..h.end].to_string()))
+        idx.find(&n, |_| true, |_| 0.0).first().map(|h| (h.similarity, text[h.start..h.end].to_string()))
     }
 
     #[test]
     fn exact_and_paraphrased_statements() {
         assert_eq!(
-            hit(
-                "您好，很高兴为您服务",
-                "您好，很高兴为您服务！请问有什么可以帮您？"
-            )
-            .unwrap(),
+            hit("您好，很高兴为您服务", "您好，很高兴为您服务！请问有什么可以帮您？").unwrap(),
             (1.0, "您好，很高兴为您服务".into())
         );
         let (sim, _) = hit("您好，很高兴为您服务", "您好呀，很高兴能为您服务").unwrap();
         assert!((0.7..1.0).contains(&sim), "{sim}");
-        let (sim, _) = hit(
-            "this chat may be recorded",
-            "Please note this chat may be recorded.",
-        )
-        .unwrap();
+        let (sim, _) = hit("this chat may be recorded", "Please note this chat may be recorded.").unwrap();
         assert_eq!(sim, 1.0);
+        // Most of a longer phrase is not the phrase.
+        let closing = "Thanks for contacting us, have a great day";
+        assert_eq!(hit(closing, "Hi, thanks for contacting us! My name is Amy, how can I help you today?"), None);
         // Scattered words far apart do not add up to the phrase.
-        let (sim, _) = hit(
-            "七天无理由退货",
-            "七天后我们会看看。无理由的话不行。退货要申请",
-        )
-        .unwrap();
+        let (sim, _) = hit("七天无理由退货", "七天后我们会看看。无理由的话不行。退货要申请").unwrap();
         assert!(sim < 0.8, "{sim}");
     }
 

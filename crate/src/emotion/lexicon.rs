@@ -52,12 +52,7 @@ impl Lexicon {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
-            let mut err = |m: &str| {
-                errors.push(LexiconError {
-                    line: i + 1,
-                    message: m.to_string(),
-                })
-            };
+            let mut err = |m: &str| errors.push(LexiconError { line: i + 1, message: m.to_string() });
             let fields: Vec<&str> = line.split('\t').collect();
             let [kind, weight, phrase] = fields[..] else {
                 err("expected kind<TAB>weight<TAB>phrase");
@@ -93,37 +88,18 @@ impl Lexicon {
         for (line, cue, innocent) in allows {
             let groups: Vec<usize> = (0..phrases.len()).filter(|g| phrases[*g] == cue).collect();
             if groups.is_empty() {
-                errors.push(LexiconError {
-                    line,
-                    message: format!("allow names an unknown cue {cue:?}"),
-                });
+                errors.push(LexiconError { line, message: format!("allow names an unknown cue {cue:?}") });
             }
             for g in groups {
                 b.allow(g as u32, innocent);
             }
         }
-        (
-            Lexicon {
-                cues,
-                set: b.build(),
-            },
-            errors,
-        )
+        (Lexicon { cues, set: b.build() }, errors)
     }
 
-    fn weights(&self, text: &str) -> ([f64; 6], f64) {
-        let p = Prepared::new(text);
-        let mut hits = self.set.find(&p);
-        // The longest cue wins: "不满意" is not also "满意".
-        let all = hits.clone();
-        hits.retain(|h| {
-            !all.iter().any(|o| {
-                o != h
-                    && o.start <= h.start
-                    && h.end <= o.end
-                    && (o.end - o.start) > (h.end - h.start)
-            })
-        });
+    fn weights(&self, p: &Prepared) -> ([f64; 6], f64) {
+        let text = p.text;
+        let hits = longest_cues(self.set.find(p));
         let mut w = [0.0f64; 6];
         let mut sarcasm = 0.0;
         for (i, h) in hits.iter().enumerate() {
@@ -160,15 +136,14 @@ impl Lexicon {
         let mut negations = 0;
         let mut scale = 1.0;
         let mut at = cue.start;
-        for h in before.iter().rev() {
+        // Modifiers sit right before the cue: a few hits back is enough.
+        for h in before.iter().rev().take(6) {
             if h.end > at {
                 continue;
             }
             let gap = &text[h.end..at];
             // A negation does not reach across a clause ("没发货，太慢了").
-            let clause = gap.contains([
-                ',', '，', '.', '。', ';', '；', '!', '！', '?', '？', '~', '\n',
-            ]);
+            let clause = gap.contains([',', '，', '.', '。', ';', '；', '!', '！', '?', '？', '~', '\n']);
             if clause || gap.chars().filter(|c| c.is_alphanumeric()).count() > 4 {
                 break;
             }
@@ -188,6 +163,29 @@ impl Lexicon {
     }
 }
 
+/// Drops cue hits lying inside a longer hit ("满意" inside "不满意"); hits
+/// with the very same span (one phrase, two kinds) all stay.
+fn longest_cues(mut hits: Vec<PhraseMatch>) -> Vec<PhraseMatch> {
+    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    let mut out: Vec<PhraseMatch> = Vec::with_capacity(hits.len());
+    // Furthest end of the hits before the current span, and that span.
+    let mut reach = 0;
+    let mut span = (usize::MAX, 0);
+    for h in hits {
+        if (h.start, h.end) != span {
+            if let Some(last) = out.last() {
+                reach = reach.max(last.end);
+            }
+            span = (h.start, h.end);
+        }
+        if !out.is_empty() && h.end <= reach {
+            continue;
+        }
+        out.push(h);
+    }
+    out
+}
+
 /// Emoji and punctuation that carry emotion; the normaliser drops them as
 /// separators, so they are read from the original text.
 fn surface(text: &str, w: &mut [f64; 6]) {
@@ -197,9 +195,7 @@ fn surface(text: &str, w: &mut [f64; 6]) {
         match c {
             '😡' | '🤬' | '💢' | '👿' | '🖕' => add(Angry, 2.5),
             '😭' | '😰' | '😱' | '😨' | '😟' | '🙏' | '🆘' => add(Anxious, 1.5),
-            '😤' | '😒' | '🙄' | '😩' | '😫' | '😑' | '😞' | '😔' => {
-                add(Frustrated, 1.5)
-            }
+            '😤' | '😒' | '🙄' | '😩' | '😫' | '😑' | '😞' | '😔' => add(Frustrated, 1.5),
             '😕' | '🤔' | '❓' | '😵' | '🤷' => add(Confused, 1.0),
             '😊' | '👍' | '❤' | '🎉' | '👏' | '😄' | '😁' | '🥰' | '💯' | '🌹' => {
                 add(Satisfied, 1.5)
@@ -213,10 +209,7 @@ fn surface(text: &str, w: &mut [f64; 6]) {
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|word| word.len() >= 3 && word.chars().all(|c| c.is_ascii_uppercase()))
         .count();
-    let negative: f64 = [Angry, Anxious, Frustrated]
-        .iter()
-        .map(|l| w[l.index()])
-        .sum();
+    let negative: f64 = [Angry, Anxious, Frustrated].iter().map(|l| w[l.index()]).sum();
     if bangs >= 2 || caps >= 2 {
         // Shouting raises whatever negative feeling is there, or reads as anger.
         let boost = if bangs >= 3 || caps >= 2 { 1.5 } else { 1.25 };
@@ -225,7 +218,8 @@ fn surface(text: &str, w: &mut [f64; 6]) {
                 w[l.index()] *= boost;
             }
         } else if w[Satisfied.index()] == 0.0 {
-            w[Angry.index()] += 1.0;
+            // Shouting alone must outweigh the calm prior (1.0).
+            w[Angry.index()] += if bangs >= 3 || caps >= 2 { 1.5 } else { 1.2 };
         }
     }
     if asks >= 2 {
@@ -233,7 +227,7 @@ fn surface(text: &str, w: &mut [f64; 6]) {
             w[Anxious.index()] += 0.5;
             w[Angry.index()] += 0.5;
         } else {
-            w[Confused.index()] += 1.0;
+            w[Confused.index()] += 1.5;
         }
     }
 }
@@ -261,37 +255,26 @@ fn intensity(label: EmotionLabel, x: f64) -> u8 {
 }
 
 /// Short follow-ups that only make sense after what came before.
+/// Follow-ups that only make sense after what came before ("还没好？",
+/// "still nothing?"): a short message that presses on. Acknowledgements
+/// ("好的", "ok") and bare data (an order number) are not follow-ups.
 fn is_follow_up(text: &str) -> bool {
     let chars = text.chars().filter(|c| c.is_alphanumeric()).count();
     let lower = text.to_lowercase();
-    let markers = [
-        "还",
-        "又",
-        "仍",
-        "到底",
-        "呢",
-        "still",
-        "again",
-        "yet",
-        "any update",
-        "hello?",
-    ];
-    chars <= 12 || markers.iter().any(|m| lower.contains(m)) || text.contains(['?', '？'])
+    let markers =
+        ["还", "又", "仍", "到底", "呢", "怎么样了", "人呢", "still", "again", "yet", "any update", "anyone", "hello?"];
+    chars > 0 && chars <= 20 && markers.iter().any(|m| lower.contains(m))
 }
 
 impl Lexicon {
-    fn read(&self, text: &str) -> (EmotionReading, f64) {
-        let (mut w, cues) = self.weights(text);
-        surface(text, &mut w);
+    fn read(&self, p: &Prepared) -> (EmotionReading, f64) {
+        let (mut w, cues) = self.weights(p);
+        surface(p.text, &mut w);
         let mut weights = w;
         weights[EmotionLabel::Neutral.index()] += 1.0; // the prior: most messages are calm
         let scores = Scores::from_weights(weights);
         let label = scores.top();
-        let reading = EmotionReading {
-            label,
-            intensity: intensity(label, w[label.index()]),
-            scores,
-        };
+        let reading = EmotionReading { label, intensity: intensity(label, w[label.index()]), scores };
         (reading, cues)
     }
 }
@@ -302,24 +285,28 @@ impl EmotionModel for Lexicon {
     }
 
     fn classify(&self, text: &str, context: &[&str]) -> EmotionReading {
-        let (reading, cues) = self.read(text);
-        if reading.label != EmotionLabel::Neutral || cues > 0.0 || !is_follow_up(text) {
+        self.classify_prepared(&Prepared::new(text), context)
+    }
+}
+
+impl Lexicon {
+    /// [`EmotionModel::classify`] on a text the engine already normalised.
+    pub(crate) fn classify_prepared(&self, p: &Prepared, context: &[&str]) -> EmotionReading {
+        let (reading, cues) = self.read(p);
+        if reading.label != EmotionLabel::Neutral || cues > 0.0 || !is_follow_up(p.text) {
             return reading;
         }
         // "还没好？" after a complaint carries the complaint on.
         let Some(prev) = context.last() else {
             return reading;
         };
-        let (before, _) = self.read(prev);
+        let (before, _) = self.read(&Prepared::new(prev));
         if !before.label.is_negative() {
             return reading;
         }
-        let intensity = before.intensity.max(2);
-        EmotionReading {
-            label: before.label,
-            intensity,
-            scores: before.scores,
-        }
+        // Carried on, a notch calmer than the complaint itself.
+        let intensity = before.intensity.saturating_sub(1).max(2);
+        EmotionReading { label: before.label, intensity, scores: before.scores }
     }
 }
 
@@ -345,15 +332,9 @@ mod tests {
             ("我的订单号是 20231121", EmotionLabel::Neutral),
             ("问题解决了，太感谢了", EmotionLabel::Satisfied),
             ("不满意", EmotionLabel::Frustrated),
-            (
-                "This is ridiculous, worst service ever!!!",
-                EmotionLabel::Angry,
-            ),
+            ("This is ridiculous, worst service ever!!!", EmotionLabel::Angry),
             ("Thank you so much, that worked!", EmotionLabel::Satisfied),
-            (
-                "I don't understand what this fee means",
-                EmotionLabel::Confused,
-            ),
+            ("I don't understand what this fee means", EmotionLabel::Confused),
             ("謝謝，問題解決了", EmotionLabel::Satisfied),
         ];
         for (text, want) in cases {

@@ -47,10 +47,7 @@ impl EmotionLabel {
 
     /// Anger, anxiety and frustration: what de-escalation is for.
     pub fn is_negative(self) -> bool {
-        matches!(
-            self,
-            EmotionLabel::Angry | EmotionLabel::Anxious | EmotionLabel::Frustrated
-        )
+        matches!(self, EmotionLabel::Angry | EmotionLabel::Anxious | EmotionLabel::Frustrated)
     }
 
     pub(crate) fn index(self) -> usize {
@@ -81,14 +78,7 @@ impl Scores {
                 0.0
             }
         };
-        Scores {
-            angry: p(0),
-            anxious: p(1),
-            frustrated: p(2),
-            confused: p(3),
-            neutral: p(4),
-            satisfied: p(5),
-        }
+        Scores { angry: p(0), anxious: p(1), frustrated: p(2), confused: p(3), neutral: p(4), satisfied: p(5) }
     }
 
     pub fn get(&self, label: EmotionLabel) -> f64 {
@@ -96,14 +86,7 @@ impl Scores {
     }
 
     pub fn to_array(&self) -> [f64; 6] {
-        [
-            self.angry,
-            self.anxious,
-            self.frustrated,
-            self.confused,
-            self.neutral,
-            self.satisfied,
-        ]
+        [self.angry, self.anxious, self.frustrated, self.confused, self.neutral, self.satisfied]
     }
 
     /// The most probable label (ties go to the earlier label).
@@ -135,4 +118,27 @@ pub trait EmotionModel: Send + Sync {
     /// Short name reported in events ("lexicon", "model").
     fn source(&self) -> &str;
     fn classify(&self, text: &str, context: &[&str]) -> EmotionReading;
+}
+
+/// The classifier an engine uses: the built-in lexicon gets the text the
+/// engine already normalised; any other model gets the raw text.
+pub(crate) enum Emotion {
+    Lexicon(Lexicon),
+    Model(Box<dyn EmotionModel>),
+}
+
+impl Emotion {
+    pub fn classify(&self, p: &crate::phrase::Prepared, context: &[&str]) -> EmotionReading {
+        match self {
+            Emotion::Lexicon(l) => l.classify_prepared(p, context),
+            Emotion::Model(m) => m.classify(p.text, context),
+        }
+    }
+
+    pub fn source(&self) -> &str {
+        match self {
+            Emotion::Lexicon(l) => l.source(),
+            Emotion::Model(m) => m.source(),
+        }
+    }
 }
