@@ -179,7 +179,7 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
             let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
             emit(half.to_ascii_lowercase())
         }
-        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{FF07}' => emit('\''),
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' => emit('\''),
         // Dingbat circled digits have no compatibility decomposition.
         '\u{2776}'..='\u{277F}' => emit_number(c as u32 - 0x2776 + 1, emit),
         '\u{2780}'..='\u{2789}' => emit_number(c as u32 - 0x2780 + 1, emit),
@@ -301,16 +301,26 @@ enum Role {
 /// Letters and leet stand-ins among the `kept` chars (see [`roles`]).
 fn letters(folded: &[Folded], kept: &[usize]) -> Vec<Role> {
     let mut roles = vec![Role::Sep; folded.len()];
-    let ch = |k: usize| kept.get(k).map_or('\0', |&i| folded[i].ch);
+    let chars: Vec<char> = kept.iter().map(|&i| folded[i].ch).collect();
+    let ch = |k: usize| chars.get(k).copied().unwrap_or('\0');
     let len = kept.len();
-    let mut letter: Vec<bool> = (0..len).map(|k| ch(k).is_ascii_lowercase()).collect();
-    for k in 0..len {
-        let c = ch(k);
+    let mut letter: Vec<bool> = chars.iter().map(|c| c.is_ascii_lowercase()).collect();
+    let mut leety = false;
+    for (k, &c) in chars.iter().enumerate() {
         if c.is_ascii_lowercase() {
             roles[kept[k]] = Role::Letter(c, LATIN);
-        } else if is_word(c) && !c.is_ascii_digit() {
+        } else if c.is_ascii_digit() {
+            roles[kept[k]] = Role::Letter(c, DIGIT);
+            leety = true;
+        } else if is_word(c) {
             roles[kept[k]] = Role::Letter(c, 0);
+        } else {
+            leety = true;
         }
+    }
+    if !leety {
+        // No digit or symbol to read as a letter: the common case.
+        return roles;
     }
     // Digits: a run of one or two next to a letter is leet (`sh1t`, `5h17`);
     // longer runs are numbers (`12315`, `2023`) even beside a word.

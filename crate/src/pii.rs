@@ -1,20 +1,25 @@
 //! Finds personal data in a chat message and masks it.
 //!
 //! The detector is a hand-written, single left-to-right pass. At each
-//! position it tries the enabled kinds in a fixed priority order (email,
-//! ID card, mobile, bank card, landline, international phone), takes the
-//! first match and skips past it, so hits never overlap and the result is
-//! deterministic.
+//! position it tries the enabled kinds in a fixed priority order
+//! (verification code, email, Chinese ID card, Taiwan ID card, Chinese
+//! mobile, Taiwan mobile, bank card, landline, international phone), takes
+//! the first match and skips past it, so hits never overlap and the result
+//! is deterministic. A verification code is tried at its keyword (`验证码`,
+//! `OTP`, `密码`, ...) but the hit is only the code after it; since the
+//! keyword comes first, it beats any other reading of the code.
 //!
 //! Numbers are read through a tiny tokenizer (`tok`) that folds full-width
 //! forms (`１`, `＋`, `（`, `－`, `＠`, ...) into their ASCII meaning while
 //! every offset stays in the original bytes, so spans always fall on char
 //! boundaries and the masks keep whatever characters the user typed.
 //!
-//! Everything a matcher reads is bounded (at most ~20 digits), and the email
-//! matcher caches the run it last looked at, so a scan is linear in the input
-//! no matter how long or odd it is. Messages without any digit or `@` return
-//! after one quick pass over the bytes.
+//! Everything a matcher reads is bounded (at most ~20 digits, or a keyword,
+//! a short gap and 33 chars of password), and the email matcher caches the
+//! run it last looked at, so a scan is linear in the input no matter how
+//! long or odd it is. Messages without any digit or `@` return after one
+//! quick pass over the bytes, or two when passwords are to be found (the
+//! second looks for their keywords).
 
 use serde::{Deserialize, Serialize};
 
@@ -28,16 +33,22 @@ pub enum PiiKind {
     CnIdCard,
     BankCard,
     Email,
+    TwMobile,
+    TwIdCard,
+    VerificationCode,
 }
 
 impl PiiKind {
-    pub const ALL: [PiiKind; 6] = [
+    pub const ALL: [PiiKind; 9] = [
         PiiKind::CnMobile,
         PiiKind::CnLandline,
         PiiKind::IntlPhone,
         PiiKind::CnIdCard,
         PiiKind::BankCard,
         PiiKind::Email,
+        PiiKind::TwMobile,
+        PiiKind::TwIdCard,
+        PiiKind::VerificationCode,
     ];
 
     /// The stable snake_case name, the same one serde uses.
@@ -49,6 +60,9 @@ impl PiiKind {
             PiiKind::CnIdCard => "cn_id_card",
             PiiKind::BankCard => "bank_card",
             PiiKind::Email => "email",
+            PiiKind::TwMobile => "tw_mobile",
+            PiiKind::TwIdCard => "tw_id_card",
+            PiiKind::VerificationCode => "verification_code",
         }
     }
 
@@ -71,10 +85,17 @@ pub struct PiiHit {
 
 /// Finds PII of the enabled kinds; hits sorted by start, non-overlapping.
 pub fn scan(text: &str, kinds: &[PiiKind]) -> Vec<PiiHit> {
+    let b = text.as_bytes();
     let mut on = KindSet::of(kinds);
-    let (has_digit, has_at) = triggers(text.as_bytes());
+    let (has_digit, has_at) = triggers(b);
     if !has_digit {
-        on = on.only(PiiKind::Email);
+        // Without a digit only an email can match, or a password spelled
+        // out after one of its keywords.
+        on = if on.has(PiiKind::VerificationCode) && password_hint(b) {
+            on.only(&[PiiKind::Email, PiiKind::VerificationCode])
+        } else {
+            on.only(&[PiiKind::Email])
+        };
     }
     if !has_at {
         on = on.without(PiiKind::Email);
@@ -144,6 +165,40 @@ fn triggers(b: &[u8]) -> (bool, bool) {
     (seen & DIGIT != 0, seen & AT != 0)
 }
 
+/// Whether `b` may hold a keyword that a password without digits can follow
+/// (`密码`, `密碼`, `口令`, `password`, `passcode`): it looks for `密`, `口` and
+/// `pas` in any case. Only a hint; the scanner checks the whole keyword.
+///
+/// Like `triggers` it runs on every message without digits, so it is
+/// branch-free over fixed blocks that vectorize, and the last block is
+/// padded with zeros (which match nothing) instead of being looped over a
+/// byte at a time.
+fn password_hint(b: &[u8]) -> bool {
+    const LANES: usize = 32;
+    #[inline(always)]
+    fn any_in(w: &[u8; LANES + 2]) -> bool {
+        let mut seen = 0;
+        for i in 0..LANES {
+            let (x, y, z) = (w[i], w[i + 1], w[i + 2]);
+            let cjk = (x == 0xE5) & (((y == 0xAF) & (z == 0x86)) | ((y == 0x8F) & (z == 0xA3)));
+            let pas = (x | 0x20 == b'p') & (y | 0x20 == b'a') & (z | 0x20 == b's');
+            seen |= u8::from(cjk | pas);
+        }
+        seen != 0
+    }
+    let mut rest = b;
+    while let Some((block, _)) = rest.split_first_chunk::<{ LANES + 2 }>() {
+        if any_in(block) {
+            return true;
+        }
+        rest = rest.get(LANES..).unwrap_or_default();
+    }
+    let mut last = [0; LANES + 2];
+    // `rest` is shorter than a block here.
+    last[..rest.len()].copy_from_slice(rest);
+    any_in(&last)
+}
+
 /// `bit` if `cond` holds, else 0, without a branch.
 #[inline(always)]
 fn flag(cond: bool, bit: u8) -> u8 {
@@ -152,7 +207,7 @@ fn flag(cond: bool, bit: u8) -> u8 {
 
 /// A set of kinds, one bit per kind.
 #[derive(Clone, Copy)]
-struct KindSet(u8);
+struct KindSet(u16);
 
 impl KindSet {
     fn of(kinds: &[PiiKind]) -> KindSet {
@@ -163,8 +218,8 @@ impl KindSet {
         self.0 & bit(kind) != 0
     }
 
-    fn only(self, kind: PiiKind) -> KindSet {
-        KindSet(self.0 & bit(kind))
+    fn only(self, kinds: &[PiiKind]) -> KindSet {
+        KindSet(self.0 & KindSet::of(kinds).0)
     }
 
     fn without(self, kind: PiiKind) -> KindSet {
@@ -176,22 +231,34 @@ impl KindSet {
     }
 }
 
-fn bit(kind: PiiKind) -> u8 {
-    1 << kind as u8
+fn bit(kind: PiiKind) -> u16 {
+    1 << kind as u16
 }
 
 /// The number-shaped kinds, in the order they are tried at one position.
-/// ID cards go before bank cards because a valid ID may also pass Luhn, and
-/// mobiles go before cards because `86` + mobile is 13 digits.
-const NUMBER_ORDER: [PiiKind; 5] =
-    [PiiKind::CnIdCard, PiiKind::CnMobile, PiiKind::BankCard, PiiKind::CnLandline, PiiKind::IntlPhone];
+/// ID cards go before bank cards because a valid ID may also pass Luhn,
+/// mobiles go before cards because `86` + mobile is 13 digits, and Taiwan
+/// mobiles go before landlines and international numbers because
+/// `0912 345 678` and `+886 912 345 678` are shaped like those too.
+const NUMBER_ORDER: [PiiKind; 6] = [
+    PiiKind::CnIdCard,
+    PiiKind::CnMobile,
+    PiiKind::TwMobile,
+    PiiKind::BankCard,
+    PiiKind::CnLandline,
+    PiiKind::IntlPhone,
+];
 
 /// Start classes of bytes: `NUMBER` for bytes that can begin a number
 /// (ASCII digits, `+`, `(`, and 0xEF, which leads every full-width form we
-/// read), `LOCAL` for bytes of an email's local part. All of them are ASCII
+/// read), `LOCAL` for bytes of an email's local part, `LETTER` for bytes
+/// that can begin a Taiwan ID (ASCII letters and 0xEF again), `KEYWORD` for
+/// the first bytes of the verification-code keywords. All of them are ASCII
 /// or lead bytes, so they always sit on char boundaries.
 const NUMBER: u8 = 1;
 const LOCAL: u8 = 2;
+const LETTER: u8 = 4;
+const KEYWORD: u8 = 8;
 
 static START: [u8; 256] = {
     let mut table = [0; 256];
@@ -204,7 +271,17 @@ static START: [u8; 256] = {
         if is_local_byte(b) {
             table[c] |= LOCAL;
         }
+        if b.is_ascii_alphabetic() || b == 0xEF {
+            table[c] |= LETTER;
+        }
         c += 1;
+    }
+    let mut k = 0;
+    while k < KEYWORDS.len() {
+        let first = KEYWORDS[k].0.as_bytes()[0];
+        table[first as usize] |= KEYWORD;
+        table[first.to_ascii_uppercase() as usize] |= KEYWORD;
+        k += 1;
     }
     table
 };
@@ -224,8 +301,14 @@ impl<'t> Scanner<'t> {
             text,
             b: text.as_bytes(),
             on,
-            wanted: if NUMBER_ORDER.iter().any(|&k| on.has(k)) { NUMBER } else { 0 }
-                | if on.has(PiiKind::Email) { LOCAL } else { 0 },
+            wanted: [
+                (NUMBER_ORDER.iter().any(|&k| on.has(k)), NUMBER),
+                (on.has(PiiKind::Email), LOCAL),
+                (on.has(PiiKind::TwIdCard), LETTER),
+                (on.has(PiiKind::VerificationCode), KEYWORD),
+            ]
+            .into_iter()
+            .fold(0, |wanted, (yes, class)| wanted | flag(yes, class)),
             run: EmailRun::default(),
         }
     }
@@ -256,8 +339,18 @@ impl<'t> Scanner<'t> {
 
     /// The first match of an enabled kind starting at `i`, in priority order.
     fn match_at(&mut self, i: usize, class: u8) -> Option<PiiHit> {
+        if class & KEYWORD != 0 && may_start_keyword(self.b, i) {
+            if let Some(hit) = self.verification_code(i) {
+                return Some(hit);
+            }
+        }
         if class & LOCAL != 0 {
             if let Some(hit) = self.email(i) {
+                return Some(hit);
+            }
+        }
+        if class & LETTER != 0 && may_start_tw_id(self.b, i) {
+            if let Some(hit) = self.tw_id_card(i) {
                 return Some(hit);
             }
         }
@@ -268,13 +361,22 @@ impl<'t> Scanner<'t> {
         {
             return None;
         }
+        self.number(i)
+    }
+
+    /// The first number-shaped match at `i`. Kept out of line, like the
+    /// other big matchers, so that `match_at` stays cheap to call at each of
+    /// the many positions where nothing starts.
+    #[inline(never)]
+    fn number(&self, i: usize) -> Option<PiiHit> {
         NUMBER_ORDER.into_iter().filter(|&k| self.on.has(k)).find_map(|k| match k {
             PiiKind::CnIdCard => self.id_card(i),
             PiiKind::CnMobile => self.mobile(i),
+            PiiKind::TwMobile => self.tw_mobile(i),
             PiiKind::BankCard => self.bank_card(i),
             PiiKind::CnLandline => self.landline(i),
             PiiKind::IntlPhone => self.intl_phone(i),
-            PiiKind::Email => None,
+            PiiKind::Email | PiiKind::TwIdCard | PiiKind::VerificationCode => None,
         })
     }
 
@@ -289,6 +391,25 @@ impl<'t> Scanner<'t> {
         masked.push_str(&self.text[start..body]);
         mask_digits(&self.text[body..end], keep, &mut masked);
         PiiHit { kind, start, end, masked }
+    }
+
+    // ----- verification_code -----
+
+    /// A one-time code or password typed after its keyword: `验证码是123456`,
+    /// `OTP: 4821`, `密码：abc123`, `password is hunter2`. The hit is only
+    /// the secret, masked in full.
+    #[inline(never)]
+    fn verification_code(&self, start: usize) -> Option<PiiHit> {
+        let (keyword_end, secret) = keyword_at(self.b, start)?;
+        let (at, explicit) = secret_gap(self.b, keyword_end);
+        let (end, chars) = match secret {
+            Secret::Code => one_time_code(self.cursor(at))?,
+            Secret::Password => password(self.b, at, true)?,
+            // `password@example.com`, `password.txt`: a word, not a keyword.
+            Secret::EnPassword if at == keyword_end => return None,
+            Secret::EnPassword => password(self.b, at, explicit)?,
+        };
+        Some(PiiHit { kind: PiiKind::VerificationCode, start: at, end, masked: "*".repeat(chars) })
     }
 
     // ----- email -----
@@ -344,6 +465,32 @@ impl<'t> Scanner<'t> {
         Some(self.hit(PiiKind::CnIdCard, start, start, cur.pos, Keep(3, 4)))
     }
 
+    // ----- tw_id_card -----
+
+    /// A Taiwan ID or resident certificate number: a letter in either case,
+    /// `1` or `2` (`8` or `9` for residents), eight more digits and a valid
+    /// check, not glued to other letters or digits: `A123456789`.
+    #[inline(never)]
+    fn tw_id_card(&self, start: usize) -> Option<PiiHit> {
+        let (letter, width) = letter_at(self.b, start)?;
+        if alnum_before(self.b, start) {
+            return None;
+        }
+        let mut cur = self.cursor(start + width);
+        let mut d = [0u8; 9];
+        for slot in &mut d {
+            *slot = cur.digit()?;
+        }
+        if cur.at_digit()
+            || letter_at(self.b, cur.pos).is_some()
+            || !matches!(d[0], 1 | 2 | 8 | 9)
+            || !tw_id_valid(letter, &d)
+        {
+            return None;
+        }
+        Some(self.hit(PiiKind::TwIdCard, start, start + width, cur.pos, Keep(0, 3)))
+    }
+
     // ----- cn_mobile -----
 
     fn mobile(&self, start: usize) -> Option<PiiHit> {
@@ -367,6 +514,41 @@ impl<'t> Scanner<'t> {
             let body = cur.pos;
             let end = mobile_body(cur)?;
             Some(self.hit(PiiKind::CnMobile, start, body, end, Keep(3, 4)))
+        })
+    }
+
+    // ----- tw_mobile -----
+
+    /// `0912-345-678`, `0912 345 678`, `0912345678`, and with the country
+    /// code in place of the leading 0: `+886 912 345 678`, `886912345678`.
+    fn tw_mobile(&self, start: usize) -> Option<PiiHit> {
+        use Tok::{Digit, LParen, Plus, RParen};
+        // Longest first, so `00886` is not read as a bare `0`.
+        const PREFIXES: [&[Tok]; 5] = [
+            &[LParen, Plus, Digit(8), Digit(8), Digit(6), RParen],
+            &[Plus, Digit(8), Digit(8), Digit(6)],
+            &[Digit(0), Digit(0), Digit(8), Digit(8), Digit(6)],
+            &[Digit(8), Digit(8), Digit(6)],
+            &[],
+        ];
+        // Most numbers are ruled out by their first char.
+        if !matches!(tok(self.b, start).0, Digit(0 | 8) | Plus | LParen) {
+            return None;
+        }
+        PREFIXES.iter().find_map(|prefix| {
+            let mut cur = self.cursor(start);
+            if !prefix.iter().all(|&t| cur.eat(t)) {
+                return None;
+            }
+            let national = prefix.is_empty();
+            if !national {
+                cur.sep_before_digit(is_space_or_dash);
+            }
+            let body = cur.pos;
+            let end = tw_mobile_body(cur, national)?;
+            // `0912` stays visible, or `912` after the country code.
+            let keep = if national { Keep(4, 3) } else { Keep(3, 3) };
+            Some(self.hit(PiiKind::TwMobile, start, body, end, keep))
         })
     }
 
@@ -412,8 +594,10 @@ impl<'t> Scanner<'t> {
     // ----- cn_landline -----
 
     /// `010-12345678`, `0755 8888 6666`, `(010)12345678`, `（0755）88886666`,
-    /// and the `400-xxx-xxxx` / `800-xxx-xxxx` service numbers. An extension
-    /// after the number (`-123`, `转123`) is left out of the hit.
+    /// the shorter area codes of Taiwan and elsewhere (`(02)2345-6789`,
+    /// `07-123-4567`), and the `400-xxx-xxxx` / `800-xxx-xxxx` service
+    /// numbers. An extension after the number (`-123`, `转123`) is left out
+    /// of the hit.
     fn landline(&self, start: usize) -> Option<PiiHit> {
         let mut cur = self.cursor(start);
         if cur.eat(Tok::LParen) {
@@ -432,8 +616,9 @@ impl<'t> Scanner<'t> {
         // Real subscriber numbers start with 2-9, but people write
         // `010-12345678` too, and with the area code and split required,
         // letting a leading 1 through is safer than leaving it unmasked.
+        // They run from 6 digits (some Taiwan areas) to 8.
         let body = cur.pos;
-        if !matches!(cur.peek(), Tok::Digit(1..=9)) || !split_digits(&mut cur, 7, 8, &[3, 4]) {
+        if !matches!(cur.peek(), Tok::Digit(1..=9)) || !split_digits(&mut cur, 6, 8, &[3, 4]) {
             return None;
         }
         Some(self.hit(PiiKind::CnLandline, start, body, cur.pos, Keep(0, 4)))
@@ -562,11 +747,33 @@ fn mobile_body(mut cur: Cursor<'_>) -> Option<usize> {
     (!cur.at_digit()).then_some(cur.pos)
 }
 
-/// A Chinese area code: `0`, then 2–3 more digits, the first of them not 0
-/// (`00` starts an international call).
+/// An area code: `0`, then 1–3 more digits, the first of them not 0 (`00`
+/// starts an international call). China uses 2–3, Taiwan 1–3 (`02`, `037`,
+/// `0826`).
 fn area_code(cur: &mut Cursor<'_>) -> Option<()> {
     let (d, n) = digit_run::<4>(cur)?;
-    (n >= 3 && d[0] == 0 && d[1] != 0).then_some(())
+    (n >= 2 && d[0] == 0 && d[1] != 0).then_some(())
+}
+
+/// Reads a Taiwan mobile number, `09` and 8 digits, without the `0` when it
+/// follows the country code, allowing one space or dash after `09xx` and
+/// after the three digits that follow (`0912-345-678`). Returns the end,
+/// which must not touch another digit.
+fn tw_mobile_body(mut cur: Cursor<'_>, national: bool) -> Option<usize> {
+    if national && cur.digit()? != 0 {
+        return None;
+    }
+    // `n` counts digits as in the national form, where the `0` is number 0.
+    for n in 1..10 {
+        if n == 4 || n == 7 {
+            cur.sep_before_digit(is_space_or_dash);
+        }
+        let d = cur.digit()?;
+        if n == 1 && d != 9 {
+            return None;
+        }
+    }
+    (!cur.at_digit()).then_some(cur.pos)
 }
 
 /// A three-digit NANP area code or exchange; neither starts with 0 or 1.
@@ -662,6 +869,22 @@ fn id_check_value(d: &[u8; 17]) -> u8 {
     CHECK[(sum % 11) as usize]
 }
 
+/// Whether a Taiwan ID passes its check: the letter's two-digit code counts
+/// its tens once and its units nine times, the nine digits after the letter
+/// count 8, 7, 6, 5, 4, 3, 2, 1 and 1 times, and the sum must end in 0.
+/// `letter` is 0 for A to 25 for Z.
+fn tw_id_valid(letter: u8, d: &[u8; 9]) -> bool {
+    // A..=Z in order; I, O, W and Z do not follow the alphabet.
+    const CODES: [u32; 26] =
+        [10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30, 31, 33];
+    const WEIGHTS: [u32; 9] = [8, 7, 6, 5, 4, 3, 2, 1, 1];
+    let Some(&code) = CODES.get(usize::from(letter)) else {
+        return false;
+    };
+    let digits: u32 = d.iter().zip(WEIGHTS).map(|(&v, w)| u32::from(v) * w).sum();
+    (code / 10 + code % 10 * 9 + digits) % 10 == 0
+}
+
 /// Whether eight digits `YYYYMMDD` are a real date in 1900–2100.
 fn valid_birth_date(d: &[u8]) -> bool {
     let num = |s: &[u8]| s.iter().fold(0u32, |acc, &v| acc * 10 + u32::from(v));
@@ -675,6 +898,219 @@ fn valid_birth_date(d: &[u8]) -> bool {
         _ => return false,
     };
     (1900..=2100).contains(&year) && (1..=days).contains(&day)
+}
+
+// ----- verification codes -----
+
+/// What a verification-code keyword is followed by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Secret {
+    /// A one-time code: 4–8 digits.
+    Code,
+    /// A password: 4–32 chars, see `password`.
+    Password,
+    /// A password after an English keyword. English says "the password is
+    /// wrong" about as often as it gives one, so here a plain word counts
+    /// only after an explicit `:` or `=`; otherwise it needs a digit or a
+    /// symbol. And the keyword must be set off from it by the gap.
+    EnPassword,
+}
+
+/// The keywords. Latin ones match in any case and as whole words. None is
+/// a prefix of another, so the order does not matter.
+const KEYWORDS: [(&str, Secret); 19] = [
+    ("验证码", Secret::Code),
+    ("驗證碼", Secret::Code),
+    ("校验码", Secret::Code),
+    ("校驗碼", Secret::Code),
+    ("动态密码", Secret::Code),
+    ("動態密碼", Secret::Code),
+    ("动态码", Secret::Code),
+    ("動態碼", Secret::Code),
+    ("短信码", Secret::Code),
+    ("短信碼", Secret::Code),
+    ("密码", Secret::Password),
+    ("密碼", Secret::Password),
+    ("口令", Secret::Password),
+    ("verification code", Secret::Code),
+    ("passcode", Secret::EnPassword),
+    ("password", Secret::EnPassword),
+    ("code", Secret::Code),
+    ("otp", Secret::Code),
+    ("pin", Secret::Code),
+];
+
+/// For the lead bytes 0xE0..=0xEF of three-byte chars, the second bytes
+/// (as bits, 0x80 being bit 0) with which a keyword starts. Chinese text is
+/// mostly such chars, so `START` alone would send nearly every char to
+/// `keyword_at`.
+static KEYWORD_SECOND: [u64; 16] = {
+    let mut table = [0; 16];
+    let mut k = 0;
+    while k < KEYWORDS.len() {
+        let w = KEYWORDS[k].0.as_bytes();
+        if w[0] >= 0xE0 && w[0] <= 0xEF {
+            table[(w[0] - 0xE0) as usize] |= 1 << (w[1] & 0x3F);
+        }
+        k += 1;
+    }
+    table
+};
+
+/// A quick check, before `keyword_at`, of a byte whose `START` class says a
+/// keyword may begin there.
+#[inline]
+fn may_start_keyword(b: &[u8], i: usize) -> bool {
+    match b.get(i..) {
+        Some([c, ..]) if c.is_ascii() => true,
+        Some([c @ 0xE0..=0xEF, next, ..]) => KEYWORD_SECOND[usize::from(c - 0xE0)] >> (next & 0x3F) & 1 != 0,
+        _ => false,
+    }
+}
+
+/// The keyword starting at byte `i`, if any: where it ends and what it
+/// guards. A `码`/`碼` right after a Latin keyword belongs to it (`PIN码`).
+fn keyword_at(b: &[u8], i: usize) -> Option<(usize, Secret)> {
+    let rest = b.get(i..)?;
+    let latin = rest.first()?.is_ascii();
+    // Not `barcode`, `spin`, `codes` or `pinyin`.
+    if latin && alnum_before(b, i) {
+        return None;
+    }
+    // Keywords are lower case; the text may not be.
+    let first = rest.first()?.to_ascii_lowercase();
+    let &(word, secret) = KEYWORDS.iter().find(|(word, _)| {
+        word.as_bytes().first() == Some(&first)
+            && word.len() <= rest.len()
+            && word.bytes().zip(rest).all(|(w, &c)| w == c.to_ascii_lowercase())
+    })?;
+    let mut end = i + word.len();
+    if latin {
+        if b.get(end).is_some_and(u8::is_ascii_alphabetic) || (word == "code" && public_code(&b[..i])) {
+            return None;
+        }
+        if matches!(b.get(end..end + 3), Some([0xE7, 0xA0, 0x81] | [0xE7, 0xA2, 0xBC])) {
+            end += 3;
+        }
+    }
+    Some((end, secret))
+}
+
+/// Whether the text before `code` names a code that is no secret:
+/// `zip code 94105`, `error code 500123`.
+fn public_code(before: &[u8]) -> bool {
+    const WORDS: [&str; 7] = ["zip", "postal", "post", "area", "country", "error", "status"];
+    let before = before.strip_suffix(b" ").unwrap_or(before);
+    WORDS.iter().any(|word| {
+        let Some(at) = before.len().checked_sub(word.len()) else {
+            return false;
+        };
+        before[at..].eq_ignore_ascii_case(word.as_bytes()) && !alnum_before(before, at)
+    })
+}
+
+/// Skips what may stand between a keyword and its secret: at most six chars
+/// of spaces, `:`, `=`, `is`, `是`, `为` and `為` (with full-width `：`, `＝`
+/// and the ideographic space). Returns where the secret would start and
+/// whether the gap holds an explicit separator, anything but spaces and
+/// `is`.
+fn secret_gap(b: &[u8], mut i: usize) -> (usize, bool) {
+    const MAX_CHARS: usize = 6;
+    let mut chars = 0;
+    let mut explicit = false;
+    loop {
+        let (width, n, sep) = match b.get(i..).unwrap_or_default() {
+            [b' ' | b'\t', ..] => (1, 1, false),
+            [0xE3, 0x80, 0x80, ..] => (3, 1, false), // U+3000
+            [b'i' | b'I', b's' | b'S', after @ ..] if !after.first().is_some_and(u8::is_ascii_alphanumeric) => {
+                (2, 2, false)
+            }
+            [b':' | b'=', ..] => (1, 1, true),
+            [0xEF, 0xBC, 0x9A | 0x9D, ..] => (3, 1, true), // ：＝
+            [0xE6, 0x98, 0xAF, ..] | [0xE4, 0xB8, 0xBA, ..] | [0xE7, 0x82, 0xBA, ..] => {
+                (3, 1, true) // 是为為
+            }
+            _ => break,
+        };
+        if chars + n > MAX_CHARS {
+            break;
+        }
+        chars += n;
+        i += width;
+        explicit |= sep;
+    }
+    (i, explicit)
+}
+
+/// A one-time code: 4–8 digits, not touching another digit, nor running on
+/// into more digits after a dash or dot (`2023-10-01` is a date). Returns
+/// its end and its length in chars.
+fn one_time_code(mut cur: Cursor<'_>) -> Option<(usize, usize)> {
+    let mut n = 0;
+    while cur.digit().is_some() {
+        n += 1;
+        if n > 8 {
+            return None;
+        }
+    }
+    let mut next = cur;
+    if next.eat_if(|t| matches!(t, Tok::Dash | Tok::Dot)).is_some() && next.at_digit() {
+        return None;
+    }
+    (n >= 4).then_some((cur.pos, n))
+}
+
+/// A password: 4–32 visible ASCII chars or full-width letters and digits,
+/// ending at a space, Chinese text or anything else; a longer run is
+/// something else. Unless `any_word`, it must hold a digit or a symbol.
+/// Returns its end and its length in chars.
+fn password(b: &[u8], mut i: usize, any_word: bool) -> Option<(usize, usize)> {
+    const MAX_CHARS: usize = 32;
+    // `重置密码：https://...` gives a link, not a password.
+    let link = ["http://", "https://", "www."]
+        .iter()
+        .any(|p| b.get(i..i + p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p.as_bytes())));
+    if link {
+        return None;
+    }
+    let mut chars = 0;
+    let mut telling = any_word;
+    while let Some((width, tells)) = password_char(b, i) {
+        chars += 1;
+        if chars > MAX_CHARS {
+            return None;
+        }
+        telling |= tells;
+        i += width;
+    }
+    (chars >= 4 && telling).then_some((i, chars))
+}
+
+/// The width of the password char at byte `i`, and whether it tells a
+/// password from a word: a digit, or a symbol other than the punctuation
+/// that ends or joins words.
+fn password_char(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    match b.get(i..)? {
+        [c @ 0x21..=0x7E, ..] => {
+            let symbol = c.is_ascii_punctuation() && !b"'\".,!?;:()-".contains(c);
+            Some((1, c.is_ascii_digit() || symbol))
+        }
+        [0xEF, 0xBC, 0x90..=0x99, ..] => Some((3, true)),
+        [0xEF, 0xBC, 0xA1..=0xBA, ..] | [0xEF, 0xBD, 0x81..=0x9A, ..] => Some((3, false)),
+        _ => None,
+    }
+}
+
+/// The letter at byte `i`, ASCII or full-width, as 0 for A to 25 for Z,
+/// and its width.
+fn letter_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    match b.get(i..)? {
+        [c @ b'A'..=b'Z', ..] => Some((c - b'A', 1)),
+        [c @ b'a'..=b'z', ..] => Some((c - b'a', 1)),
+        [0xEF, 0xBC, c @ 0xA1..=0xBA, ..] => Some((c - 0xA1, 3)),
+        [0xEF, 0xBD, c @ 0x81..=0x9A, ..] => Some((c - 0x81, 3)),
+        _ => None,
+    }
 }
 
 // ----- email -----
@@ -831,6 +1267,24 @@ fn digit_before(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// A quick check, before `tw_id_card`, that a letter starts at byte `i`, a
+/// word starts there too, and a digit follows. Most letters sit inside
+/// words.
+#[inline]
+fn may_start_tw_id(b: &[u8], i: usize) -> bool {
+    letter_at(b, i).is_some_and(|(_, width)| !alnum_before(b, i) && matches!(tok(b, i + width).0, Tok::Digit(_)))
+}
+
+/// Whether the char ending right before byte `i` (a char boundary) is a
+/// letter or digit, ASCII or full-width.
+fn alnum_before(b: &[u8], i: usize) -> bool {
+    match &b[..i] {
+        [.., c] if c.is_ascii_alphanumeric() => true,
+        [.., 0xEF, 0xBC, 0x90..=0x99 | 0xA1..=0xBA] | [.., 0xEF, 0xBD, 0x81..=0x9A] => true,
+        _ => false,
+    }
+}
+
 /// A read position for the number matchers. It is `Copy` so a matcher can
 /// try a branch on a copy and keep it only if it works out.
 #[derive(Clone, Copy)]
@@ -962,6 +1416,17 @@ mod tests {
         format!("{first17}{}", char::from(check))
     }
 
+    /// `first9` (a letter and eight digits) plus the check digit that makes
+    /// it a valid Taiwan ID. The letters in the order of their codes, 10 to
+    /// 35, are the well-known `ABCDEFGHJKLMNPQRSTUVXYWZIO`.
+    fn with_tw_check(first9: &str) -> String {
+        let letter = first9.chars().next().unwrap().to_ascii_uppercase();
+        let code = "ABCDEFGHJKLMNPQRSTUVXYWZIO".find(letter).unwrap() as u32 + 10;
+        let digits: u32 = first9[1..].bytes().zip([8, 7, 6, 5, 4, 3, 2, 1]).map(|(c, w)| u32::from(c - b'0') * w).sum();
+        let check = (10 - (code / 10 + code % 10 * 9 + digits) % 10) % 10;
+        format!("{first9}{check}")
+    }
+
     fn fullwidth(s: &str) -> String {
         s.chars()
             .map(|c| match c {
@@ -990,6 +1455,8 @@ mod tests {
         assert!(passes_luhn("4111111111111111"));
         assert_eq!(with_luhn("7992739871"), "79927398713");
         assert!(!passes_luhn("4111111111111112"));
+        // The example every Taiwan ID validator quotes.
+        assert_eq!(with_tw_check("A12345678"), "A123456789");
     }
 
     // ----- the table -----
@@ -1032,6 +1499,13 @@ mod tests {
         let m_card19 = format!("6222***********{}", &card19[15..]);
         let fw_id = fullwidth(&id3);
         let fw_card = fullwidth(&card19);
+        let m_tw = |s: &str| format!("{}******{}", &s[..1], &s[7..]);
+        let tw_f = with_tw_check("F22654321");
+        let tw_res8 = with_tw_check("A80000001"); // resident certificate
+        let tw_res9 = with_tw_check("z91234567");
+        // I, O, W and Z have codes out of alphabetical order.
+        let tw_odd: Vec<String> =
+            ["I10000000", "O23456781", "W12121212", "Z29876543"].map(with_tw_check).to_vec();
 
         let mut v = vec![
             // cn_mobile
@@ -1138,7 +1612,119 @@ mod tests {
             none("user@-example.com"),
             none("@example.com"),
             none("foo@"),
+            // tw_mobile
+            case("0912345678", &[(TwMobile, "0912345678", "0912***678")]),
+            case("0912-345-678", &[(TwMobile, "0912-345-678", "0912-***-678")]),
+            case("0912 345 678", &[(TwMobile, "0912 345 678", "0912 *** 678")]),
+            case("0912-345678", &[(TwMobile, "0912-345678", "0912-***678")]),
+            case("+886 912 345 678", &[(TwMobile, "+886 912 345 678", "+886 912 *** 678")]),
+            case("+886-912-345-678", &[(TwMobile, "+886-912-345-678", "+886-912-***-678")]),
+            case("886912345678", &[(TwMobile, "886912345678", "886912***678")]),
+            case("+886912345678", &[(TwMobile, "+886912345678", "+886912***678")]),
+            case("(+886)912-345-678", &[(TwMobile, "(+886)912-345-678", "(+886)912-***-678")]),
+            case("00886 912345678", &[(TwMobile, "00886 912345678", "00886 912***678")]),
+            case("手機：0987-654-321，謝謝", &[(TwMobile, "0987-654-321", "0987-***-321")]),
+            case("０９１２３４５６７８", &[(TwMobile, "０９１２３４５６７８", "０９１２***６７８")]),
+            none("09123456789"),         // 11 digits
+            none("091234567"),           // 9 digits
+            none("10912345678"),         // inside a longer run
+            none("0812345678"),          // 08 is not a mobile prefix
+            none("0912-34-5678"),        // not a way people group them
+            none("886812345678"),        // 8 after the country code
+            // tw_id_card
+            case("A123456789", &[(TwIdCard, "A123456789", "A******789")]),
+            case("a123456789", &[(TwIdCard, "a123456789", "a******789")]),
+            case(format!("身分證字號：{tw_f}。"), &[(TwIdCard, &tw_f, &m_tw(&tw_f))]),
+            case(format!("ID {tw_res8} ok"), &[(TwIdCard, &tw_res8, &m_tw(&tw_res8))]),
+            case(tw_res9.clone(), &[(TwIdCard, &tw_res9, &m_tw(&tw_res9))]),
+            case(tw_odd[0].clone(), &[(TwIdCard, &tw_odd[0], &m_tw(&tw_odd[0]))]),
+            case(tw_odd[1].clone(), &[(TwIdCard, &tw_odd[1], &m_tw(&tw_odd[1]))]),
+            case(tw_odd[2].clone(), &[(TwIdCard, &tw_odd[2], &m_tw(&tw_odd[2]))]),
+            case(tw_odd[3].clone(), &[(TwIdCard, &tw_odd[3], &m_tw(&tw_odd[3]))]),
+            case("Ａ１２３４５６７８９", &[(TwIdCard, "Ａ１２３４５６７８９", "Ａ******７８９")]),
+            none("A123456788"),          // bad check
+            none("xA123456789"),         // glued to a letter before
+            none("A123456789b"),         // ... or after
+            none("9A123456789"),         // glued to a digit before
+            none("A1234567890"),         // ... or after
+            none("A12345678"),           // too short
+            none("A 123456789"),
+            // cn_landline with one- and two-digit area codes (Taiwan)
+            case("(02)2345-6789", &[(CnLandline, "(02)2345-6789", "(02)****-6789")]),
+            case("02-2345-6789", &[(CnLandline, "02-2345-6789", "02-****-6789")]),
+            case("(04) 2345 6789", &[(CnLandline, "(04) 2345 6789", "(04) **** 6789")]),
+            case("07-123-4567", &[(CnLandline, "07-123-4567", "07-***-4567")]),
+            case("電話：(02)23456789 分機 12", &[(CnLandline, "(02)23456789", "(02)****6789")]),
+            case("（０２）２３４５－６７８９", &[(CnLandline, "（０２）２３４５－６７８９", "（０２）****－６７８９")]),
+            case("089-123 456", &[(CnLandline, "089-123 456", "089-**3 456")]),
+            none("02-23456"),            // subscriber too short
+            none("02-123456789"),        // ... or too long
+            none("0223456789"),          // bare run starting with 0
+            none("0-2345-6789"),         // area code too short
+            none("02-0345-6789"),        // subscriber starting with 0
+            // verification_code
+            case("验证码是123456", &[(VerificationCode, "123456", "******")]),
+            case("您的验证码：８８６６１２，请勿泄露", &[(VerificationCode, "８８６６１２", "******")]),
+            case("驗證碼為 4821", &[(VerificationCode, "4821", "****")]),
+            case("校验码=20481234", &[(VerificationCode, "20481234", "********")]),
+            case("动态码 665544", &[(VerificationCode, "665544", "******")]),
+            case("动态密码：123456", &[(VerificationCode, "123456", "******")]),
+            case("短信码882211", &[(VerificationCode, "882211", "******")]),
+            case("【某银行】您的验证码为 0931，5分钟内有效。", &[(VerificationCode, "0931", "****")]),
+            case("密码是abc123", &[(VerificationCode, "abc123", "******")]),
+            case("密碼：Tw@2024pass，謝謝", &[(VerificationCode, "Tw@2024pass", "***********")]),
+            case("口令 hunter2", &[(VerificationCode, "hunter2", "*******")]),
+            case("密码 abcdef", &[(VerificationCode, "abcdef", "******")]),
+            case("Your OTP is 482913.", &[(VerificationCode, "482913", "******")]),
+            case("otp: 1234", &[(VerificationCode, "1234", "****")]),
+            case("Verification Code: 667788", &[(VerificationCode, "667788", "******")]),
+            case("code = 1234", &[(VerificationCode, "1234", "****")]),
+            case("the code is 7788", &[(VerificationCode, "7788", "****")]),
+            case("PIN 1234", &[(VerificationCode, "1234", "****")]),
+            case("PIN码是1234", &[(VerificationCode, "1234", "****")]),
+            case("pin:9876", &[(VerificationCode, "9876", "****")]),
+            case("my password is P@ssw0rd!", &[(VerificationCode, "P@ssw0rd!", "*********")]),
+            case("Password: sunshine", &[(VerificationCode, "sunshine", "********")]),
+            case("passcode is 0000", &[(VerificationCode, "0000", "****")]),
+            case("code      1234", &[(VerificationCode, "1234", "****")]), // six spaces
+            none("code       1234"),    // seven are too many
+            none("验证码已发送"),
+            none("验证码已发送至您的手机"),
+            none("邮编是100000"),
+            none("订单号 88886666"),
+            none("code red"),
+            none("验证码是12"),          // too short
+            none("验证码 123456789"),    // too long
+            none("I forgot my password"),
+            none("password is wrong"),
+            none("Your password isn't working."),
+            none("密码错误，请重试"),
+            none("密码是多少？"),
+            none("zip code 94105"),
+            none("error code 500123"),
+            none("barcode 12345678"),
+            none("codes 1234"),
+            none("code 2023-10-01"),    // digits run on: a date, not a code
+            none("PIN 1234-5678"),
+            none("password reset link: https://example.com/r/abc"),
+            none(format!("password: {}", "a1".repeat(20))), // 40 chars: not a password
+            none("重置密码：https://x.cn/r"),
+            none("see password.txt"),
+            case("password@example.com", &[(Email, "password@example.com", "p***@example.com")]),
             // several kinds in one message
+            case(
+                "验证码123456已发送至13800138000",
+                &[(VerificationCode, "123456", "******"), (CnMobile, "13800138000", "138****8000")],
+            ),
+            case(
+                format!("手機0912345678，身分證{tw_f}，電話(02)2345-6789，密碼：abc12345"),
+                &[
+                    (TwMobile, "0912345678", "0912***678"),
+                    (TwIdCard, &tw_f, &m_tw(&tw_f)),
+                    (CnLandline, "(02)2345-6789", "(02)****-6789"),
+                    (VerificationCode, "abc12345", "********"),
+                ],
+            ),
             case(
                 format!("手机13800138000，邮箱a.b@c.com，卡号{card19}，座机010-62345678"),
                 &[
@@ -1179,6 +1765,8 @@ mod tests {
         let x_word = format!("{id}abc"); // X followed by letters is a word
         assert!(!passes_luhn(&id[..17]));
         v.push(none(x_word));
+        let tw_3 = with_tw_check("A32345678"); // checks out, but 3 is no gender
+        v.push(none(tw_3));
         assert!(!passes_luhn("202311210001234") && !passes_luhn("1234567890121"));
         assert!(!passes_luhn("4111111111111112"));
         // An impossible ID that passes Luhn is a bank card.
@@ -1264,6 +1852,60 @@ mod tests {
     }
 
     #[test]
+    fn email_wins_over_the_tw_id_in_its_local_part() {
+        let text = "A123456789@gmail.com";
+        assert_eq!(kinds_and_spans(text, &PiiKind::ALL), [(Email, text)]);
+        assert_eq!(kinds_and_spans(text, &[TwIdCard]), [(TwIdCard, "A123456789")]);
+    }
+
+    #[test]
+    fn tw_mobile_wins_over_landline_and_intl() {
+        for (text, other) in
+            [("+886 912 345 678", IntlPhone), ("0912-345-678", CnLandline), ("0912 345 678", CnLandline)]
+        {
+            assert_eq!(kinds_and_spans(text, &PiiKind::ALL), [(TwMobile, text)]);
+            assert_eq!(kinds_and_spans(text, &[other]), [(other, text)]);
+        }
+    }
+
+    #[test]
+    fn verification_code_wins_when_its_keyword_is_present() {
+        for (text, secret, other) in [
+            ("密码：13800138000", "13800138000", CnMobile),
+            ("口令 0912-345-678", "0912-345-678", TwMobile),
+            ("密码A123456789", "A123456789", TwIdCard),
+            ("password: zhang.san@example.com", "zhang.san@example.com", Email),
+            ("密码 4111111111111111", "4111111111111111", BankCard),
+            ("password=(02)2345-6789", "(02)2345-6789", CnLandline),
+        ] {
+            assert_eq!(kinds_and_spans(text, &PiiKind::ALL), [(VerificationCode, secret)], "{text}");
+            assert_eq!(kinds_and_spans(text, &[other]), [(other, secret)], "{text}");
+        }
+        // When what follows the keyword is no code, the number is still found.
+        assert_eq!(kinds_and_spans("验证码 13800138000", &PiiKind::ALL), [(CnMobile, "13800138000")]);
+        assert_eq!(kinds_and_spans("验证码已发送至0912345678", &PiiKind::ALL), [(TwMobile, "0912345678")]);
+    }
+
+    /// Near misses of one kind that another kind catches, so the table,
+    /// which expects no hit of any kind for its near misses, cannot hold
+    /// them.
+    #[test]
+    fn near_misses_caught_by_another_kind() {
+        for (kind, text) in [
+            (TwMobile, "+886 812 345 678"), // an international number
+            (TwMobile, "+886 2 2345 6789"), // a Taipei landline
+            (TwMobile, "0912-3456-78"),     // grouped like a landline
+            (CnLandline, "0912345678"),     // no split after the area code
+            (CnMobile, "0912345678"),
+            (IntlPhone, "0912 345 678"),
+            (VerificationCode, "验证码 13800138000"),
+        ] {
+            assert_eq!(scan(text, &[kind]), [], "{kind:?} in {text:?}");
+            assert_ne!(scan(text, &PiiKind::ALL), [], "{text:?}");
+        }
+    }
+
+    #[test]
     fn service_number_is_landline_not_north_american() {
         let text = "400-555-2671";
         assert_eq!(kinds_and_spans(text, &PiiKind::ALL), [(CnLandline, text)]);
@@ -1329,6 +1971,20 @@ mod tests {
             };
             assert_eq!(id_check_value(&digits(prefix).try_into().unwrap()), want, "{id}");
         }
+        for first9 in ["A12345678", "F22654321", "A80000001", "Z91234567", "I10000000", "O23456781"] {
+            let id = with_tw_check(first9);
+            let (letter, _) = letter_at(id.as_bytes(), 0).unwrap();
+            let d: [u8; 9] = digits(&id[1..]).try_into().unwrap();
+            assert!(tw_id_valid(letter, &d), "{id}");
+            for wrong in 0..10 {
+                let mut d = d;
+                if d[8] != wrong {
+                    d[8] = wrong;
+                    assert!(!tw_id_valid(letter, &d), "{id} with check {wrong}");
+                }
+            }
+        }
+        assert!(!tw_id_valid(26, &[1; 9]));
         for prefix in ["622202123456789012", "411111111111111", "3782822463100", "7992739871"] {
             let card = with_luhn(prefix);
             assert!(luhn_valid(&digits(&card)), "{card}");
@@ -1369,6 +2025,63 @@ mod tests {
         assert!(digit_before("a９".as_bytes(), 4));
         assert!(!digit_before("，".as_bytes(), 3));
         assert!(!digit_before(b"", 0));
+    }
+
+    #[test]
+    fn keywords_start_where_the_scanner_looks() {
+        for (word, _) in KEYWORDS {
+            for w in [word.to_string(), word.to_uppercase()] {
+                assert_ne!(START[usize::from(w.as_bytes()[0])] & KEYWORD, 0, "{w}");
+                assert!(may_start_keyword(w.as_bytes(), 0), "{w}");
+                assert_eq!(keyword_at(w.as_bytes(), 0).map(|k| k.0), Some(w.len()), "{w}");
+            }
+            for (other, _) in KEYWORDS {
+                assert!(other == word || !other.starts_with(word), "{word} starts {other}");
+            }
+            // Every keyword that can stand before a password without digits
+            // is seen by the quick check.
+            if KEYWORDS.iter().any(|&(w, s)| w == word && s != Secret::Code) {
+                assert!(password_hint(word.as_bytes()), "{word}");
+            }
+        }
+    }
+
+    #[test]
+    fn password_hint_sees_keywords_anywhere() {
+        // Block edges are at multiples of 32, and blocks overlap by two.
+        for lead in 0..100 {
+            for word in ["密码", "密碼", "口令", "password", "PassCode"] {
+                let text = format!("{}{word}{}", "x".repeat(lead), "y".repeat(lead % 7));
+                assert!(password_hint(text.as_bytes()), "{lead} {word}");
+            }
+            for near in ["pa", "Pa", "ps", "码", "令", "ass"] {
+                let text = format!("{}{near}", "x".repeat(lead));
+                assert!(!password_hint(text.as_bytes()), "{lead} {near}");
+            }
+        }
+        assert!(!password_hint(b""));
+    }
+
+    #[test]
+    fn gap_between_keyword_and_secret() {
+        for (gap, explicit) in [
+            ("", false),
+            (" ", false),
+            (" is ", false),
+            ("\u{3000}", false),
+            ("：", true),
+            ("是", true),
+            (" = ", true),
+            ("为：", true),
+            ("為 ", true),
+            (" is: ", true),
+        ] {
+            let text = format!("{gap}1234");
+            assert_eq!(secret_gap(text.as_bytes(), 0), (gap.len(), explicit), "{gap:?}");
+        }
+        // Six chars at most; `is` only as a word.
+        assert_eq!(secret_gap("   :   1".as_bytes(), 0), (6, true));
+        assert_eq!(secret_gap(b" isn't", 0), (1, false));
     }
 
     // ----- kinds -----
@@ -1463,11 +2176,12 @@ mod tests {
     fn random_text(rng: &mut Rng) -> String {
         const PIECES: &[&str] = &[
             "0", "1", "3", "8", "9", "86", "+", "＋", "@", "＠", ".", "-", "－", " ", "(", ")", "（", "）", "a", "Z",
-            "x", "X", "com", "cn", "_", "%", "电话", "邮箱", "，", "😀", "１", "８", "\u{0}", "é",
+            "x", "X", "com", "cn", "_", "%", "电话", "邮箱", "，", "😀", "１", "８", "\u{0}", "é", "A", "is", "是",
+            "码", "(0", "886", "：",
         ];
         let mut s = String::new();
         for _ in 0..rng.below(12) {
-            match rng.below(10) {
+            match rng.below(14) {
                 0 => s.push_str(&format!("1{}{}", 3 + rng.below(7), rng.digits(9))),
                 1 => s.push_str(&with_id_check(&format!(
                     "1{}19{}0{}1{}",
@@ -1489,6 +2203,34 @@ mod tests {
                     rng.pick(&["a", "b.c", "x_y", "1"]),
                     rng.pick(&["ex", "q-q", "a.b"])
                 )),
+                10 => s.push_str(&with_tw_check(&format!(
+                    "{}{}{}",
+                    rng.pick(&["A", "z", "I", "O", "W"]),
+                    rng.pick(&["1", "2", "8", "9", "3"]),
+                    rng.digits(7)
+                ))),
+                11 => s.push_str(&format!(
+                    "{}9{}{}{}",
+                    rng.pick(&["0", "0", "+886 ", "886", "+886-"]),
+                    rng.digits(2),
+                    rng.pick(&["", "-", " "]),
+                    rng.digits(6)
+                )),
+                12 => s.push_str(&format!(
+                    "{}{}",
+                    rng.pick(&["验证码", "驗證碼", "密码", "口令", "code", "OTP", "PIN码", "password"]),
+                    rng.pick(&["", " ", "是", "：", " is ", "=", "为 "])
+                )),
+                13 => {
+                    let (a, b) = (3 + rng.below(2), 3 + rng.below(2));
+                    s.push_str(&format!(
+                        "{}{}{}{}",
+                        rng.pick(&["(02)", "02-", "07-", "(04) ", "089-"]),
+                        rng.digits(a),
+                        rng.pick(&["", "-", " "]),
+                        rng.digits(b)
+                    ));
+                }
                 _ => s.push_str(rng.pick(PIECES)),
             }
         }
@@ -1499,16 +2241,24 @@ mod tests {
     fn random_strings_keep_the_invariants() {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         let mut found = 0;
+        let mut per_kind = std::collections::BTreeMap::new();
         for _ in 0..5000 {
             let text = random_text(&mut rng);
             let hits = scan(&text, &PiiKind::ALL);
             found += hits.len();
+            for h in &hits {
+                *per_kind.entry(h.kind).or_insert(0) += 1;
+            }
             check_invariants(&text, &hits);
             // Any subset of kinds keeps the invariants too.
             let subset: Vec<PiiKind> = PiiKind::ALL.into_iter().filter(|_| rng.below(2) == 0).collect();
             check_invariants(&text, &scan(&text, &subset));
         }
         assert!(found > 1000, "the generator should produce plenty of hits, got {found}");
+        for k in PiiKind::ALL {
+            let n = per_kind.get(&k).copied().unwrap_or(0);
+            assert!(n >= 20, "the generator should produce hits of {k:?}, got {n}");
+        }
     }
 
     #[test]
@@ -1534,6 +2284,16 @@ mod tests {
         assert!(scan(&ats, &PiiKind::ALL).is_empty());
         let many = "电话13800138000，".repeat(10_000);
         assert_eq!(scan(&many, &PiiKind::ALL).len(), 10_000);
+        let otps = "验证码123456，".repeat(10_000);
+        assert_eq!(scan(&otps, &PiiKind::ALL).len(), 10_000);
+        let keywords = "密码".repeat(50_000);
+        assert!(scan(&keywords, &PiiKind::ALL).is_empty());
+        let codes = "code 1 ".repeat(20_000);
+        assert!(scan(&codes, &PiiKind::ALL).is_empty());
+        let long_password = format!("password: {}", "x".repeat(100_000));
+        assert!(scan(&long_password, &PiiKind::ALL).is_empty());
+        let letters = format!("{}123456789", "A".repeat(100_000));
+        assert!(scan(&letters, &PiiKind::ALL).is_empty());
         // Generous: this is a debug build on a shared machine; quadratic
         // behaviour would take minutes.
         assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());

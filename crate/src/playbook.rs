@@ -150,6 +150,23 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 const LOCALES: &[&str] = &["zh-CN", "zh-TW", "en"];
+// Field names, kept in step with `playbook.schema.json` by a test.
+const TOP_KEYS: &[&str] = &["playbook", "version", "locale", "banned", "required", "triggers", "pii", "score"];
+const BANNED_KEYS: &[&str] = &["id", "label", "category", "severity", "speaker", "phrases", "allow", "suggest"];
+const REQUIRED_KEYS: &[&str] =
+    &["id", "label", "speaker", "phrases", "min_similarity", "trigger", "deadline", "warn_before_seconds"];
+const TRIGGER_KEYS: &[&str] =
+    &["id", "label", "when", "suggest", "flag", "reason", "cooldown_messages", "cooldown_seconds", "once"];
+const WHEN_KEYS: &[&str] = &[
+    "customer_says",
+    "emotion",
+    "repeated_question",
+    "customer_waiting_seconds",
+    "banned_severity",
+    "required_missed",
+    "min_intensity",
+    "consecutive",
+];
 const MAX_PHRASE_CHARS: usize = 500;
 /// Share of a required phrase's character bigrams a paraphrase must have.
 const DEFAULT_SIMILARITY: f64 = 0.75;
@@ -399,8 +416,7 @@ impl Reader {
     }
 
     fn playbook(&mut self, v: &Value) -> Option<Playbook> {
-        let known = ["playbook", "version", "locale", "banned", "required", "triggers", "pii", "score"];
-        let map = self.object("", v, &known)?;
+        let map = self.object("", v, TOP_KEYS)?;
         let id = self.required("", map, "playbook").and_then(|v| self.string("/playbook", v));
         let version = self.required("", map, "version").and_then(|v| self.string("/version", v));
         let locale = match map.get("locale") {
@@ -436,8 +452,7 @@ impl Reader {
     }
 
     fn banned(&mut self, path: &str, v: &Value, ids: &mut HashSet<String>) -> Option<BannedRule> {
-        let known = ["id", "label", "category", "severity", "speaker", "phrases", "allow", "suggest"];
-        let map = self.object(path, v, &known)?;
+        let map = self.object(path, v, BANNED_KEYS)?;
         let id = self.id(path, map, ids);
         let label = self.opt_string(path, map, "label");
         if let Some(v) = map.get("category") {
@@ -467,9 +482,7 @@ impl Reader {
     }
 
     fn required_rule(&mut self, path: &str, v: &Value, ids: &mut HashSet<String>) -> Option<RequiredRule> {
-        let known =
-            ["id", "label", "speaker", "phrases", "min_similarity", "trigger", "deadline", "warn_before_seconds"];
-        let map = self.object(path, v, &known)?;
+        let map = self.object(path, v, REQUIRED_KEYS)?;
         let id = self.id(path, map, ids);
         let label = self.opt_string(path, map, "label");
         let speaker = self.speaker(path, map, Speaker::Agent);
@@ -545,9 +558,7 @@ impl Reader {
         ids: &mut HashSet<String>,
         required: &HashSet<&str>,
     ) -> Option<TriggerRule> {
-        let known =
-            ["id", "label", "when", "suggest", "flag", "reason", "cooldown_messages", "cooldown_seconds", "once"];
-        let map = self.object(path, v, &known)?;
+        let map = self.object(path, v, TRIGGER_KEYS)?;
         let id = self.id(path, map, ids);
         let label = self.opt_string(path, map, "label");
         let when = self.required(path, map, "when").and_then(|v| self.condition(&child(path, "when"), v, required));
@@ -572,8 +583,7 @@ impl Reader {
             "banned_severity",
             "required_missed",
         ];
-        let known = [&kinds[..], &["min_intensity", "consecutive"]].concat();
-        let map = self.object(path, v, &known)?;
+        let map = self.object(path, v, WHEN_KEYS)?;
         let present: Vec<&str> = kinds.iter().copied().filter(|k| map.contains_key(*k)).collect();
         if present.len() != 1 {
             self.err(path, format!("expected exactly one condition of: {}", kinds.join(", ")));
@@ -742,5 +752,34 @@ mod tests {
         for json in ["", "null", "[]", "7", "\"x\"", "{}", "{\"playbook\": 1, \"version\": []}"] {
             assert!(!errors(json).is_empty(), "{json:?}");
         }
+    }
+
+    #[test]
+    fn the_published_schema_matches_the_reader() {
+        let schema: Value = serde_json::from_str(include_str!("../playbook.schema.json")).unwrap();
+        let keys = |v: &Value| {
+            let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        let sorted = |k: &[&str]| {
+            let mut k: Vec<String> = k.iter().map(|s| s.to_string()).collect();
+            k.sort();
+            k
+        };
+        let defs = &schema["$defs"];
+        assert_eq!(keys(&schema), sorted(TOP_KEYS));
+        assert_eq!(keys(&defs["banned"]), sorted(BANNED_KEYS));
+        assert_eq!(keys(&defs["required"]), sorted(REQUIRED_KEYS));
+        assert_eq!(keys(&defs["trigger"]), sorted(TRIGGER_KEYS));
+        assert_eq!(keys(&defs["trigger"]["properties"]["when"]), sorted(WHEN_KEYS));
+        let names = |v: &Value| {
+            v["enum"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect::<Vec<_>>()
+        };
+        let pii: Vec<String> = PiiKind::ALL.iter().map(|k| k.name().to_string()).collect();
+        assert_eq!(names(&defs["piiKind"]), pii);
+        let emotions: Vec<String> = EmotionLabel::ALL.iter().map(|l| l.name().to_string()).collect();
+        assert_eq!(names(&defs["emotion"]), emotions);
+        assert_eq!(names(&schema["properties"]["locale"]), LOCALES);
     }
 }

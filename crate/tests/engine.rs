@@ -255,7 +255,7 @@ fn flags_never_carry_unmasked_personal_data() {
 fn odd_messages_do_not_panic() {
     let e = Engine::new(Playbook::builtin("retail-zh").unwrap());
     let mut c = e.conversation();
-    let long = "爱买不买 f*ck 13800138000 ".repeat(20_000);
+    let long = "爱买不买 f*ck 13800138000 ".repeat(5_000);
     for text in ["", "\u{0}", "💩", "\u{FEFF}\u{200B}", "*#_!!!???", long.as_str()] {
         for role in [Role::Agent, Role::Customer, Role::System] {
             c.observe(&Message::new(role, text).at(u64::MAX));
