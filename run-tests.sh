@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need on a fresh Debian machine, then runs all
+# of them: formatting, lints, unit/property/golden/CLI tests, and a bounded
+# fuzzing run of every fuzz target. CI runs exactly this (.ci/run).
+#
+#   FUZZ_SECONDS=N   seconds per fuzz target (default 20; 0 skips fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")"
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+
+say() { printf '\n== %s\n' "$*"; }
+
+# --- set-up ---------------------------------------------------------------
+apt_install() {
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    fi
+}
+command -v cc >/dev/null && command -v c++ >/dev/null || apt_install build-essential
+if ! command -v cargo >/dev/null; then
+    apt_install rustup
+    rustup default stable
+fi
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy || true
+
+# --- Rust -------------------------------------------------------------------
+say "format"
+cargo fmt --all --check
+say "lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+say "tests (unit, property, golden, CLI)"
+cargo test --workspace --locked
+
+# --- fuzzing ----------------------------------------------------------------
+if [ "$FUZZ_SECONDS" != 0 ]; then
+    say "fuzzing, ${FUZZ_SECONDS}s per target"
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+    # cargo-fuzz wants nightly flags; the stable toolchain accepts them this way.
+    export RUSTC_BOOTSTRAP=1
+    for target in playbook normalize observe; do
+        cargo fuzz run --fuzz-dir crate/fuzz -s none "$target" -- \
+            -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 | tail -n 4
+    done
+fi
+say "all tests passed"
