@@ -130,6 +130,15 @@ struct Question {
     cluster: usize,
 }
 
+/// A masked message for a flag to quote: which message, its text, and
+/// the char to centre the excerpt on.
+#[derive(Clone, Debug)]
+struct Quote {
+    msg: Option<usize>,
+    text: String,
+    at: usize,
+}
+
 /// What happened in one step, for the triggers to read.
 #[derive(Default)]
 struct Step<'a> {
@@ -140,8 +149,8 @@ struct Step<'a> {
     missed: Vec<usize>,
     /// A customer waiting for a reply: (since, waited ms).
     waiting: Option<(u64, u64)>,
-    /// Masked text to quote in flags, and the char to centre on.
-    excerpt: Option<(String, usize)>,
+    /// What a flag raised in this step quotes.
+    excerpt: Option<Quote>,
 }
 
 /// One chat, fed a message at a time.
@@ -158,8 +167,9 @@ pub struct Conversation {
     questions: Vec<Question>,
     clusters: Vec<u32>,
     /// First customer message still without an agent reply: (ts, masked text).
-    waiting: Option<(Option<u64>, String)>,
-    last_customer_masked: String,
+    waiting: Option<(Option<u64>, Quote)>,
+    /// The last message, masked, for flags raised by the clock.
+    last_quote: Option<Quote>,
     penalty: f64,
     banned_seen: bool,
     pii_seen: bool,
@@ -197,7 +207,7 @@ impl Conversation {
             questions: Vec::new(),
             clusters: Vec::new(),
             waiting: None,
-            last_customer_masked: String::new(),
+            last_quote: None,
             penalty: 0.0,
             banned_seen: false,
             pii_seen: false,
@@ -249,7 +259,7 @@ impl Conversation {
             Role::Agent => Speaker::Agent,
             Role::Customer => Speaker::Customer,
             Role::System => {
-                self.run_triggers(&mut step, idx, &mut events);
+                self.run_triggers(&mut step, Some(idx), &mut events);
                 return events;
             }
         };
@@ -264,7 +274,11 @@ impl Conversation {
                 }
                 let rule = e.rule.clone().unwrap_or_default();
                 step.banned.push((*severity, rule));
-                step.excerpt.get_or_insert_with(|| (masked.clone(), text[..span.byte_start].chars().count()));
+                step.excerpt.get_or_insert_with(|| Quote {
+                    msg: Some(idx),
+                    text: masked.clone(),
+                    at: text[..span.byte_start].chars().count(),
+                });
             }
         }
         events.extend(banned);
@@ -302,9 +316,8 @@ impl Conversation {
                 self.recent.remove(0);
             }
             if self.waiting.is_none() {
-                self.waiting = Some((message.ts, masked.clone()));
+                self.waiting = Some((message.ts, Quote { msg: Some(idx), text: masked.clone(), at: 0 }));
             }
-            self.last_customer_masked = masked.clone();
             // "Thanks for nothing!" is no goodbye.
             closing &= !reading.label.is_negative();
         } else {
@@ -312,11 +325,13 @@ impl Conversation {
             self.waiting = None;
         }
         // A flag quotes the message that raised it, masked.
-        step.excerpt.get_or_insert((masked, 0));
+        let quote = Quote { msg: Some(idx), text: masked, at: 0 };
+        self.last_quote = Some(quote.clone());
+        step.excerpt.get_or_insert(quote);
 
         self.statements(c, &p, speaker, idx, &mut events);
         self.count_deadlines(c, idx, closing, &mut step, &mut events);
-        self.run_triggers(&mut step, idx, &mut events);
+        self.run_triggers(&mut step, Some(idx), &mut events);
         events
     }
 
@@ -427,18 +442,16 @@ impl Conversation {
                 events.push(due(idx, rule, None, Some(left), "time"));
             }
         }
-        if let Some((Some(since), masked)) = &self.waiting {
+        if let Some((Some(since), quote)) = &self.waiting {
             step.waiting = Some((*since, now.saturating_sub(*since)));
-            step.excerpt = Some((masked.clone(), 0));
+            // A waiting flag quotes, and points at, the unanswered message.
+            step.excerpt = Some(quote.clone());
         }
         if !step.missed.is_empty() && step.excerpt.is_none() {
-            step.excerpt = Some((self.last_customer_masked.clone(), 0));
+            step.excerpt = self.last_quote.clone();
         }
-        self.run_triggers(&mut step, idx.unwrap_or(0), &mut events);
         // Clock events belong to the last message, not to the one to come.
-        for e in &mut events {
-            e.msg = idx;
-        }
+        self.run_triggers(&mut step, idx, &mut events);
         events
     }
 
@@ -464,14 +477,9 @@ impl Conversation {
             }
         }
         if !step.missed.is_empty() {
-            step.excerpt = Some((self.last_customer_masked.clone(), 0));
+            step.excerpt = self.last_quote.clone();
         }
-        let mut tail = Vec::new();
-        self.run_triggers(&mut step, idx.unwrap_or(0), &mut tail);
-        for mut e in tail {
-            e.msg = idx;
-            events.push(e);
-        }
+        self.run_triggers(&mut step, idx, &mut events);
         events
     }
 
@@ -510,14 +518,15 @@ impl Conversation {
         Some(self.clusters[cluster])
     }
 
-    fn run_triggers(&mut self, step: &mut Step, idx: usize, events: &mut Vec<Event>) {
+    fn run_triggers(&mut self, step: &mut Step, idx: Option<usize>, events: &mut Vec<Event>) {
         let engine = self.engine.clone();
         for (t, rule) in engine.inner.playbook.triggers.iter().enumerate() {
             let Some(reason) = self.condition(t, rule, step) else {
                 continue;
             };
             let state = &self.triggers[t];
-            let cooling_msgs = state.last_msg.is_some_and(|m| idx < m + rule.cooldown_messages as usize);
+            let at = idx.unwrap_or(0);
+            let cooling_msgs = state.last_msg.is_some_and(|m| at < m + rule.cooldown_messages as usize);
             let cooling_secs = match (state.last_ts, self.now) {
                 (Some(last), Some(now)) => now < last + rule.cooldown_seconds * 1000,
                 _ => false,
@@ -527,26 +536,27 @@ impl Conversation {
             }
             let state = &mut self.triggers[t];
             state.fired += 1;
-            state.last_msg = Some(idx);
+            state.last_msg = Some(at);
             state.last_ts = self.now;
             self.fired_kinds.push(kind_tag(&rule.when));
             if !rule.suggest.is_empty() {
                 events.push(Event {
-                    msg: Some(idx),
+                    msg: idx,
                     rule: Some(rule.id.clone()),
                     kind: EventKind::Suggestion { text: rule.suggest.clone() },
                 });
             }
             if let Some(severity) = rule.flag {
                 self.flags += 1;
-                let excerpt = step.excerpt.as_ref().map(|(t, at)| excerpt(t, *at)).unwrap_or_default();
+                let quote = step.excerpt.as_ref();
+                let excerpt = quote.map(|q| excerpt(&q.text, q.at)).unwrap_or_default();
                 let reason = match (&rule.reason, &rule.label) {
                     (Some(r), _) => r.clone(),
                     (None, Some(label)) => format!("{label}: {reason}"),
                     (None, None) => reason,
                 };
                 events.push(Event {
-                    msg: Some(idx),
+                    msg: quote.and_then(|q| q.msg).or(idx),
                     rule: Some(rule.id.clone()),
                     kind: EventKind::Flag { severity, reason, excerpt },
                 });
@@ -703,13 +713,16 @@ fn due(idx: Option<usize>, rule: &RequiredRule, msgs: Option<u32>, secs: Option<
 }
 
 /// Up to [`EXCERPT_CHARS`] chars of `text` around char `at`.
+/// At most [`EXCERPT_CHARS`] chars of `text` (ellipses included), centred
+/// on char `at`.
 fn excerpt(text: &str, at: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() <= EXCERPT_CHARS {
         return text.to_string();
     }
-    let start = at.saturating_sub(EXCERPT_CHARS / 3).min(chars.len() - EXCERPT_CHARS);
-    let end = start + EXCERPT_CHARS;
+    let room = EXCERPT_CHARS - 2; // for the two ellipses
+    let start = at.saturating_sub(room / 2).min(chars.len() - room);
+    let end = start + room;
     let mut out = String::new();
     if start > 0 {
         out.push('…');

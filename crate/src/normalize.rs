@@ -104,32 +104,22 @@ pub(crate) fn normalize(text: &str, masks: Masks) -> Normalized {
 /// Steps 1 and 2: compatibility fold and Traditional → Simplified.
 fn fold_all(text: &str) -> Vec<Folded> {
     let mut out: Vec<Folded> = Vec::with_capacity(text.len());
-    let mut cjk = false;
+    let t2s = t2s_table();
     for (start, c) in text.char_indices() {
         let end = start + c.len_utf8();
-        fold_char(c, &mut |ch| {
-            cjk |= is_han(ch);
-            out.push(Folded { ch, start, end });
-        });
-    }
-    if cjk {
-        to_simplified(&mut out);
-    }
-    out
-}
-
-/// Traditional → Simplified, one char for one char, so the map back to
-/// the original survives (table: `t2s.txt`).
-fn to_simplified(chars: &mut [Folded]) {
-    let t = t2s_table();
-    for f in chars {
-        let i = (f.ch as usize).wrapping_sub(t.first as usize);
-        if let Some(&s) = t.map.get(i) {
-            if s != '\0' {
-                f.ch = s;
-            }
+        // The two common cases first: ASCII and (unified) Han.
+        if c.is_ascii() {
+            out.push(Folded { ch: c.to_ascii_lowercase(), start, end });
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(Folded { ch: t2s.simplify(c), start, end });
+        } else {
+            fold_char(c, &mut |ch| {
+                let ch = if is_han(ch) { t2s.simplify(ch) } else { ch };
+                out.push(Folded { ch, start, end });
+            });
         }
     }
+    out
 }
 
 /// Simplified char for each char from `first` on (`'\0'`: unchanged): a
@@ -137,6 +127,18 @@ fn to_simplified(chars: &mut [Folded]) {
 struct T2s {
     first: u32,
     map: Vec<char>,
+}
+
+impl T2s {
+    /// Traditional → Simplified, one char for one char, so the map back to
+    /// the original survives (table: `t2s.txt`).
+    fn simplify(&self, c: char) -> char {
+        let i = (c as usize).wrapping_sub(self.first as usize);
+        match self.map.get(i) {
+            Some(&s) if s != '\0' => s,
+            _ => c,
+        }
+    }
 }
 
 fn t2s_table() -> &'static T2s {
@@ -298,6 +300,19 @@ enum Role {
     Sep,
 }
 
+/// What a char is on its own, without context.
+fn plain_role(c: char) -> Role {
+    if c.is_ascii_lowercase() {
+        Role::Letter(c, LATIN)
+    } else if c.is_ascii_digit() {
+        Role::Letter(c, DIGIT)
+    } else if is_word(c) {
+        Role::Letter(c, 0)
+    } else {
+        Role::Sep
+    }
+}
+
 /// Letters and leet stand-ins among the `kept` chars (see [`roles`]).
 fn letters(folded: &[Folded], kept: &[usize]) -> Vec<Role> {
     let mut roles = vec![Role::Sep; folded.len()];
@@ -375,6 +390,34 @@ fn letters(folded: &[Folded], kept: &[usize]) -> Vec<Role> {
 /// word?) is read with separators already removed, so that the skeleton of
 /// a skeleton is itself.
 fn roles(folded: &[Folded], masks: Masks) -> Vec<Role> {
+    // A Han char is a word that is never Latin nor leet, so it ends every
+    // context: decide each stretch between Han chars on its own (the Latin
+    // bits of a Chinese message are short).
+    let mut roles = Vec::with_capacity(folded.len());
+    let mut i = 0;
+    while i < folded.len() {
+        let j = (i..folded.len()).find(|&k| is_han(folded[k].ch)).unwrap_or(folded.len());
+        roles.extend(stretch_roles(&folded[i..j], masks));
+        let k = (j..folded.len()).find(|&k| !is_han(folded[k].ch)).unwrap_or(folded.len());
+        roles.extend(folded[j..k].iter().map(|f| Role::Letter(f.ch, 0)));
+        i = k;
+    }
+    roles
+}
+
+/// [`roles`] for a stretch without Han chars.
+fn stretch_roles(folded: &[Folded], masks: Masks) -> Vec<Role> {
+    // Without Latin letters nothing can be leet, a hidden letter or an
+    // apostrophe in a word: each char stands for itself (most Chinese text).
+    let latin = folded.iter().any(|f| f.ch.is_ascii_lowercase());
+    let context = latin
+        && folded.iter().any(|f| {
+            let c = f.ch;
+            c.is_ascii_digit() || leet(c).is_some() || is_mask_mark(c) || c == '\''
+        });
+    if !context {
+        return folded.iter().map(|f| plain_role(f.ch)).collect();
+    }
     // Letters, digits and leet symbols; marks and apostrophes come last
     // because whether they stay depends on the letters around them.
     let mut kept: Vec<usize> = Vec::with_capacity(folded.len());

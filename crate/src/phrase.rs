@@ -248,6 +248,9 @@ enum Runs {
 
 /// Exact letters and repeat counts agree.
 fn verify(pat: &Normalized, n: &Normalized, first: usize, runs: Runs) -> bool {
+    // In a short word a doubled letter is another word (`good` is not `god`);
+    // in a longer one it is a stretch (`fuuck`, `stuupid`).
+    let doubling = pat.chars.iter().filter(|c| c.is(LATIN)).count() >= 4;
     pat.chars.iter().zip(&n.chars[first..]).all(|(p, t)| {
         if p.is(MASKED) {
             return true;
@@ -255,8 +258,7 @@ fn verify(pat: &Normalized, n: &Normalized, first: usize, runs: Runs) -> bool {
         let runs = if runs == Runs::Exact {
             t.run == p.run
         } else if p.is(LATIN) {
-            // Doubling is spelling (`good` ≠ `god`); three or more is shouting.
-            t.run == p.run || (t.run >= 3 && t.run >= p.run)
+            t.run == p.run || (t.run >= p.run && (doubling || t.run >= 3))
         } else {
             t.run >= p.run
         };
@@ -305,7 +307,8 @@ fn boundary(p: &NChar, next: Option<char>) -> bool {
     if p.is(LATIN) {
         !(folded.is_ascii_alphanumeric())
     } else if p.is(DIGIT) {
-        !folded.is_ascii_digit()
+        // `12315` is the hotline, `abc12315` a serial number.
+        !folded.is_ascii_alphanumeric()
     } else {
         true
     }
@@ -343,6 +346,7 @@ mod tests {
             (&en, "sh1t happens", &["sh1t"]),
             (&en, "$hit", &["$hit"]),
             (&en, "fuuuuuck", &["fuuuuuck"]),
+            (&en, "fuuck", &["fuuck"]),
             (&en, "ｓｔｕｐｉｄ", &["ｓｔｕｐｉｄ"]),
             (&en, "st*pid", &["st*pid"]),
             (&en, "That's not my problem.", &["not my problem"]),
@@ -375,6 +379,7 @@ mod tests {
         let s = set(&["12315"], &[]);
         assert_eq!(found(&s, "我要打12315投诉"), ["12315"]);
         assert_eq!(found(&s, "单号9123150"), Vec::<&str>::new());
+        assert_eq!(found(&s, "编号abc12315"), Vec::<&str>::new());
     }
 
     #[test]

@@ -48,6 +48,9 @@ const BANNED_CASES: &[(&str, &str, Option<&str>)] = &[
     ("fuck", "f**k", Some("f**k")),
     ("fuck", "f*u*c*k", Some("f*u*c*k")),
     ("fuck", "fuuuuuck", Some("fuuuuuck")),
+    ("fuck", "fuuck", Some("fuuck")),
+    ("stupid", "stuupid!", Some("stuupid")),
+    ("shit", "shiit", Some("shiit")),
     ("fuck", "ⓕⓤⓒⓚ", Some("ⓕⓤⓒⓚ")),
     ("shit", "sh1t", Some("sh1t")),
     ("shit", "$hit", Some("$hit")),
@@ -70,6 +73,7 @@ const BANNED_CASES: &[(&str, &str, Option<&str>)] = &[
     ("god", "good job", None),
     ("12315", "我要打12315", Some("12315")),
     ("12315", "单号9123150", None),
+    ("12315", "编号abc12315", None),
 ];
 
 #[test]

@@ -33,9 +33,11 @@ pub(crate) struct LexiconError {
 
 impl Lexicon {
     /// The built-in lexicon.
-    pub fn builtin() -> Lexicon {
+    /// The built-in lexicon, compiled once and shared by every engine.
+    pub fn builtin() -> std::sync::Arc<Lexicon> {
+        static BUILTIN: std::sync::OnceLock<std::sync::Arc<Lexicon>> = std::sync::OnceLock::new();
         // Checked by a test; a bad line is skipped rather than fatal here.
-        Lexicon::parse(LEXICON).0
+        BUILTIN.get_or_init(|| std::sync::Arc::new(Lexicon::parse(LEXICON).0)).clone()
     }
 
     /// Parses a lexicon: `kind<TAB>weight<TAB>phrase` lines, `#` comments;

@@ -123,7 +123,7 @@ pub trait EmotionModel: Send + Sync {
 /// The classifier an engine uses: the built-in lexicon gets the text the
 /// engine already normalised; any other model gets the raw text.
 pub(crate) enum Emotion {
-    Lexicon(Lexicon),
+    Lexicon(std::sync::Arc<Lexicon>),
     Model(Box<dyn EmotionModel>),
 }
 
