@@ -1,0 +1,1 @@
+"""Linesman customer-emotion model pipeline (data preparation, later training/export)."""
