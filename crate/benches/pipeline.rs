@@ -107,7 +107,26 @@ fn bench(c: &mut Criterion) {
             b.iter_batched_ref(|| engine.conversation(), |conv| black_box(conv.observe(&msg)), BatchSize::SmallInput)
         });
     }
-    g.bench_function("draft/2", |b| b.iter(|| black_box(engine.check_draft(MESSAGES[2].1))));
+    g.finish();
+
+    // The banned-phrase scan alone, side by side with its floor: a plain
+    // Aho-Corasick automaton over the same raw phrases with no normalisation
+    // (which misses every disguise).
+    let raw: Vec<String> = pb["banned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["phrases"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()))
+        .collect();
+    let ac = aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::Standard).build(&raw).unwrap();
+    let mut g = c.benchmark_group("scan");
+    for (i, (_, text)) in MESSAGES.iter().enumerate() {
+        let n = text.chars().count();
+        g.bench_function(format!("linesman_draft/{i}/{n}chars"), |b| b.iter(|| black_box(engine.check_draft(text))));
+        g.bench_function(format!("raw_aho_corasick/{i}/{n}chars"), |b| {
+            b.iter(|| black_box(ac.find_overlapping_iter(black_box(*text)).count()))
+        });
+    }
     g.finish();
 
     let mut g = c.benchmark_group("engine");
