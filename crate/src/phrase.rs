@@ -12,7 +12,10 @@
 //!   like two innocent words (`this hit` is not `shit`);
 //! - no allow-list phrase of the same group covers it (`滚动` for `滚`).
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+/// Largest phrase set compiled to a DFA (see [`PhraseSetBuilder::build`]).
+const DFA_MAX_PATTERNS: usize = 1_000;
 
 use crate::normalize::{normalize, Masks, NChar, Normalized, BREAK, DIGIT, LATIN, LEET, MASK, MASKED};
 
@@ -92,7 +95,20 @@ impl PhraseSetBuilder {
         self.patterns.push(Pattern { group, phrase, allow, norm });
     }
 
+    /// Compiles the set; small sets become a DFA (about twice as fast to
+    /// scan as the NFA, but slower to build and bigger as sets grow).
     pub fn build(self) -> PhraseSet {
+        let dfa = self.patterns.len() <= DFA_MAX_PATTERNS;
+        self.compile(dfa)
+    }
+
+    /// Compiles the set to a DFA whatever its size: for sets built once per
+    /// process and scanned for every message (the emotion lexicon).
+    pub fn build_dfa(self) -> PhraseSet {
+        self.compile(true)
+    }
+
+    fn compile(self, dfa: bool) -> PhraseSet {
         let ac = if self.patterns.is_empty() {
             None
         } else {
@@ -100,6 +116,7 @@ impl PhraseSetBuilder {
             // verified anyway, so leftmost-longest would only hide some.
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
+                .kind(dfa.then_some(AhoCorasickKind::DFA))
                 .build(self.patterns.iter().map(|p| p.norm.text.as_bytes()))
                 .ok()
         };

@@ -96,7 +96,7 @@ impl Lexicon {
                 b.allow(g as u32, innocent);
             }
         }
-        (Lexicon { cues, set: b.build() }, errors)
+        (Lexicon { cues, set: b.build_dfa() }, errors)
     }
 
     fn weights(&self, p: &Prepared) -> ([f64; 6], f64) {
