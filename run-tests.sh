@@ -40,8 +40,15 @@ if [ "$FUZZ_SECONDS" != 0 ]; then
     # cargo-fuzz wants nightly flags; the stable toolchain accepts them this way.
     export RUSTC_BOOTSTRAP=1
     for target in playbook normalize observe; do
-        cargo fuzz run --fuzz-dir crate/fuzz -s none "$target" -- \
-            -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 | tail -n 4
+        log=$(mktemp)
+        if cargo fuzz run --fuzz-dir crate/fuzz -s none "$target" -- \
+            -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 >"$log" 2>&1; then
+            grep -E '^Done' "$log" | sed "s/^/$target: /"
+        else
+            tail -n 80 "$log"
+            echo "fuzz target $target failed; the input is under crate/fuzz/artifacts/$target/"
+            exit 1
+        fi
     done
 fi
 say "all tests passed"

@@ -181,7 +181,6 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
             let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
             emit(half.to_ascii_lowercase())
         }
-        '\u{2018}' | '\u{2019}' | '\u{02BC}' => emit('\''),
         // Dingbat circled digits have no compatibility decomposition.
         '\u{2776}'..='\u{277F}' => emit_number(c as u32 - 0x2776 + 1, emit),
         '\u{2780}'..='\u{2789}' => emit_number(c as u32 - 0x2780 + 1, emit),
@@ -251,6 +250,8 @@ fn confusable(c: char) -> char {
         'ø' => 'o',
         'đ' => 'd',
         'ß' => 's',
+        // Typographic apostrophes, also when a decomposition yields one (ŉ).
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' => '\'',
         _ => c,
     }
 }
@@ -611,6 +612,17 @@ pub(crate) mod tests {
         }
         let f = n.chars.iter().position(|c| c.exact == 'f').unwrap();
         assert_eq!(&text[n.chars[f].start..n.chars[f + 3].end], "ＦＵＣＫ");
+    }
+
+    /// Regression (found by the normalize fuzz target): ŉ decomposes to a
+    /// modifier apostrophe, which must fold like a typed one.
+    #[test]
+    fn decomposed_apostrophes_fold_like_typed_ones() {
+        for masks in [Masks::Keep, Masks::Drop] {
+            let once = normalize("\u{149}@\u{6f8}", masks).text;
+            assert_eq!(normalize(&once, masks).text, once);
+        }
+        assert_eq!(sk("don\u{2019}t"), sk("don't"));
     }
 
     #[test]
