@@ -435,7 +435,7 @@ impl Conversation {
                 self.penalty += c.playbook.score.required_missed;
                 step.missed.push(r);
                 events.push(missed(idx, rule));
-            } else if now + warn >= deadline && !req.due_sent {
+            } else if now.saturating_add(warn) >= deadline && !req.due_sent {
                 req.state = RequiredState::Due;
                 req.due_sent = true;
                 let left = (deadline - now).div_ceil(1000);
@@ -526,9 +526,9 @@ impl Conversation {
             };
             let state = &self.triggers[t];
             let at = idx.unwrap_or(0);
-            let cooling_msgs = state.last_msg.is_some_and(|m| at < m + rule.cooldown_messages as usize);
+            let cooling_msgs = state.last_msg.is_some_and(|m| at < m.saturating_add(rule.cooldown_messages as usize));
             let cooling_secs = match (state.last_ts, self.now) {
-                (Some(last), Some(now)) => now < last + rule.cooldown_seconds * 1000,
+                (Some(last), Some(now)) => now < last.saturating_add(rule.cooldown_seconds * 1000),
                 _ => false,
             };
             if (rule.once && state.fired > 0) || cooling_msgs || cooling_secs {
@@ -538,7 +538,11 @@ impl Conversation {
             state.fired += 1;
             state.last_msg = Some(at);
             state.last_ts = self.now;
-            self.fired_kinds.push(kind_tag(&rule.when));
+            // Kinds of trigger that fired, each once: the summary's tags.
+            let kind = kind_tag(&rule.when);
+            if !self.fired_kinds.contains(&kind) {
+                self.fired_kinds.push(kind);
+            }
             if !rule.suggest.is_empty() {
                 events.push(Event {
                     msg: idx,
@@ -630,7 +634,7 @@ impl Conversation {
                 let open = matches!(req.state, RequiredState::Pending | RequiredState::Due);
                 let (deadline_ts, remaining_messages) = match (rule.deadline, req.since) {
                     (Deadline::Within { agent_messages, seconds }, Some(clock)) if open => (
-                        seconds.and_then(|s| clock.ts.map(|t| t + s * 1000)),
+                        seconds.and_then(|s| clock.ts.map(|t| t.saturating_add(s * 1000))),
                         agent_messages.map(|n| n.saturating_sub(self.agent_messages - clock.agent_messages)),
                     ),
                     _ => (None, None),

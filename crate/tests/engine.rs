@@ -271,3 +271,20 @@ fn odd_messages_do_not_panic() {
     c.end(None);
     c.end(Some(0));
 }
+
+#[test]
+fn clocks_at_the_end_of_time_do_not_overflow() {
+    let e = engine(json!({
+        "playbook": "t", "version": "1",
+        "required": [{"id": "n", "phrases": ["本次会话可能被记录"], "deadline": {"seconds": 60}, "warn_before_seconds": 20}],
+        "triggers": [{"id": "q", "when": {"customer_says": ["退款"]}, "suggest": ["x"], "cooldown_seconds": 600}]
+    }));
+    let mut c = e.conversation();
+    let late = u64::MAX - 30_000;
+    c.observe(&Message::new(Role::Customer, "我要退款").at(late));
+    c.observe(&Message::new(Role::Customer, "退款").at(late + 1));
+    let _ = c.checklist();
+    let ev = c.tick(late + 15_000);
+    assert_eq!(kinds(&ev), ["required_due:n"]);
+    c.tick(u64::MAX);
+}
