@@ -193,7 +193,11 @@ fn longest_cues(mut hits: Vec<PhraseMatch>) -> Vec<PhraseMatch> {
 fn surface(text: &str, w: &mut [f64; 6]) {
     use EmotionLabel::*;
     let mut add = |l: EmotionLabel, x: f64| w[l.index()] += x;
-    for c in text.chars() {
+    // One pass: emoji, the longest runs of ! and ?, and shouted words
+    // (three or more capitals in a row of ASCII letters).
+    let (mut bang, mut bangs, mut ask, mut asks) = (0, 0, 0, 0);
+    let (mut word, mut upper, mut caps) = (0, true, 0);
+    for c in text.chars().chain([' ']) {
         match c {
             '😡' | '🤬' | '💢' | '👿' | '🖕' => add(Angry, 2.5),
             '😭' | '😰' | '😱' | '😨' | '😟' | '🙏' | '🆘' => add(Anxious, 1.5),
@@ -204,13 +208,20 @@ fn surface(text: &str, w: &mut [f64; 6]) {
             }
             _ => {}
         }
+        bang = if matches!(c, '!' | '！') { bang + 1 } else { 0 };
+        bangs = bangs.max(bang);
+        ask = if matches!(c, '?' | '？') { ask + 1 } else { 0 };
+        asks = asks.max(ask);
+        if c.is_ascii_alphabetic() {
+            word += 1;
+            upper &= c.is_ascii_uppercase();
+        } else {
+            if word >= 3 && upper {
+                caps += 1;
+            }
+            (word, upper) = (0, true);
+        }
     }
-    let bangs = longest_run(text, &['!', '！']);
-    let asks = longest_run(text, &['?', '？']);
-    let caps = text
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|word| word.len() >= 3 && word.chars().all(|c| c.is_ascii_uppercase()))
-        .count();
     let negative: f64 = [Angry, Anxious, Frustrated].iter().map(|l| w[l.index()]).sum();
     if bangs >= 2 || caps >= 2 {
         // Shouting raises whatever negative feeling is there, or reads as anger.
@@ -232,15 +243,6 @@ fn surface(text: &str, w: &mut [f64; 6]) {
             w[Confused.index()] += 1.5;
         }
     }
-}
-
-fn longest_run(text: &str, chars: &[char]) -> usize {
-    let (mut best, mut cur) = (0, 0);
-    for c in text.chars() {
-        cur = if chars.contains(&c) { cur + 1 } else { 0 };
-        best = best.max(cur);
-    }
-    best
 }
 
 /// Raw evidence → intensity: 1 calm … 5 extreme.
