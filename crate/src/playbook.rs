@@ -157,6 +157,9 @@ const REQUIRED_KEYS: &[&str] =
     &["id", "label", "speaker", "phrases", "min_similarity", "trigger", "deadline", "warn_before_seconds"];
 const TRIGGER_KEYS: &[&str] =
     &["id", "label", "when", "suggest", "flag", "reason", "cooldown_messages", "cooldown_seconds", "once"];
+/// The first `WHEN_CONDITIONS` of `WHEN_KEYS` are conditions (exactly one
+/// per trigger); the rest qualify the emotion condition.
+const WHEN_CONDITIONS: usize = 6;
 const WHEN_KEYS: &[&str] = &[
     "customer_says",
     "emotion",
@@ -575,14 +578,7 @@ impl Reader {
     }
 
     fn condition(&mut self, path: &str, v: &Value, required: &HashSet<&str>) -> Option<Condition> {
-        let kinds = [
-            "customer_says",
-            "emotion",
-            "repeated_question",
-            "customer_waiting_seconds",
-            "banned_severity",
-            "required_missed",
-        ];
+        let kinds = &WHEN_KEYS[..WHEN_CONDITIONS];
         let map = self.object(path, v, WHEN_KEYS)?;
         let present: Vec<&str> = kinds.iter().copied().filter(|k| map.contains_key(*k)).collect();
         if present.len() != 1 {
