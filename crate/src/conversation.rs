@@ -113,6 +113,13 @@ struct Required {
     due_sent: bool,
 }
 
+impl Required {
+    /// Active and not yet said: its deadline can still pass.
+    fn is_open(&self) -> bool {
+        matches!(self.state, RequiredState::Pending | RequiredState::Due)
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 struct Trigger {
     fired: u32,
@@ -240,8 +247,6 @@ impl Conversation {
         let idx = self.messages;
         self.messages += 1;
         let text = message.text.as_str();
-        let p = Prepared::new(text);
-
         let hits = pii::scan(text, &c.playbook.pii);
         let masked = pii::mask(text, &hits);
         self.pii_seen |= !hits.is_empty();
@@ -263,6 +268,8 @@ impl Conversation {
                 return events;
             }
         };
+        // System messages only get their personal data masked.
+        let p = Prepared::new(text);
 
         let banned = c.banned_events(&p, speaker, Some(idx), false);
         for e in &banned {
@@ -335,6 +342,22 @@ impl Conversation {
         events
     }
 
+    /// Required rule `r` missed its deadline.
+    fn miss(&mut self, c: &Compiled, r: usize, msg: Option<usize>, step: &mut Step, events: &mut Vec<Event>) {
+        self.required[r].state = RequiredState::Missed;
+        self.penalty += c.playbook.score.required_missed;
+        step.missed.push(r);
+        events.push(Event { msg, rule: Some(c.playbook.required[r].id.clone()), kind: EventKind::RequiredMissed {} });
+    }
+
+    /// Required rule `r` is due: warned once.
+    fn warn(&mut self, r: usize, due: Event, events: &mut Vec<Event>) {
+        let req = &mut self.required[r];
+        req.state = RequiredState::Due;
+        req.due_sent = true;
+        events.push(due);
+    }
+
     /// Starts the clock of a triggered required rule (once).
     fn activate(&mut self, r: usize, ts: Option<u64>) {
         let req = &mut self.required[r];
@@ -376,29 +399,23 @@ impl Conversation {
     /// statements when the customer is wrapping up.
     fn count_deadlines(&mut self, c: &Compiled, idx: usize, closing: bool, step: &mut Step, events: &mut Vec<Event>) {
         for (r, rule) in c.playbook.required.iter().enumerate() {
-            let req = &mut self.required[r];
-            if !matches!(req.state, RequiredState::Pending | RequiredState::Due) {
+            let req = &self.required[r];
+            if !req.is_open() {
                 continue;
             }
             let Some(clock) = req.since else { continue };
+            let due_sent = req.due_sent;
             match rule.deadline {
                 Deadline::Within { agent_messages: Some(n), .. } => {
                     let used = self.agent_messages - clock.agent_messages;
                     if used >= n {
-                        req.state = RequiredState::Missed;
-                        self.penalty += c.playbook.score.required_missed;
-                        step.missed.push(r);
-                        events.push(missed(Some(idx), rule));
-                    } else if n - used == 1 && !req.due_sent {
-                        req.state = RequiredState::Due;
-                        req.due_sent = true;
-                        events.push(due(Some(idx), rule, Some(1), None, "last_message"));
+                        self.miss(c, r, Some(idx), step, events);
+                    } else if n - used == 1 && !due_sent {
+                        self.warn(r, due(Some(idx), rule, Some(1), None, "last_message"), events);
                     }
                 }
-                Deadline::End if closing && !req.due_sent => {
-                    req.state = RequiredState::Due;
-                    req.due_sent = true;
-                    events.push(due(Some(idx), rule, None, None, "closing"));
+                Deadline::End if closing && !due_sent => {
+                    self.warn(r, due(Some(idx), rule, None, None, "closing"), events);
                 }
                 _ => {}
             }
@@ -419,8 +436,8 @@ impl Conversation {
         let mut events = Vec::new();
         let mut step = Step::default();
         for (r, rule) in c.playbook.required.iter().enumerate() {
-            let req = &mut self.required[r];
-            if !matches!(req.state, RequiredState::Pending | RequiredState::Due) {
+            let req = &self.required[r];
+            if !req.is_open() {
                 continue;
             }
             let (Deadline::Within { seconds: Some(secs), .. }, Some(Clock { ts: Some(start), .. })) =
@@ -431,15 +448,10 @@ impl Conversation {
             let deadline = start.saturating_add(secs * 1000);
             let warn = warn_before(rule, secs) * 1000;
             if now >= deadline {
-                req.state = RequiredState::Missed;
-                self.penalty += c.playbook.score.required_missed;
-                step.missed.push(r);
-                events.push(missed(idx, rule));
+                self.miss(c, r, idx, &mut step, &mut events);
             } else if now.saturating_add(warn) >= deadline && !req.due_sent {
-                req.state = RequiredState::Due;
-                req.due_sent = true;
                 let left = (deadline - now).div_ceil(1000);
-                events.push(due(idx, rule, None, Some(left), "time"));
+                self.warn(r, due(idx, rule, None, Some(left), "time"), &mut events);
             }
         }
         if let Some((Some(since), quote)) = &self.waiting {
@@ -467,13 +479,9 @@ impl Conversation {
         let c: &Compiled = &engine.inner;
         let idx = self.last_msg();
         let mut step = Step::default();
-        for (r, rule) in c.playbook.required.iter().enumerate() {
-            let req = &mut self.required[r];
-            if matches!(req.state, RequiredState::Pending | RequiredState::Due) {
-                req.state = RequiredState::Missed;
-                self.penalty += c.playbook.score.required_missed;
-                step.missed.push(r);
-                events.push(missed(idx, rule));
+        for r in 0..self.required.len() {
+            if self.required[r].is_open() {
+                self.miss(c, r, idx, &mut step, &mut events);
             }
         }
         if !step.missed.is_empty() {
@@ -631,7 +639,7 @@ impl Conversation {
             .iter()
             .zip(&self.required)
             .map(|(rule, req)| {
-                let open = matches!(req.state, RequiredState::Pending | RequiredState::Due);
+                let open = req.is_open();
                 let (deadline_ts, remaining_messages) = match (rule.deadline, req.since) {
                     (Deadline::Within { agent_messages, seconds }, Some(clock)) if open => (
                         seconds.and_then(|s| clock.ts.map(|t| t.saturating_add(s * 1000))),
@@ -702,10 +710,6 @@ fn kind_tag(c: &Condition) -> &'static str {
 /// quarter of the window (at least five seconds).
 fn warn_before(rule: &RequiredRule, secs: u64) -> u64 {
     rule.warn_before_seconds.unwrap_or((secs / 4).max(5).min(secs))
-}
-
-fn missed(idx: Option<usize>, rule: &RequiredRule) -> Event {
-    Event { msg: idx, rule: Some(rule.id.clone()), kind: EventKind::RequiredMissed {} }
 }
 
 fn due(idx: Option<usize>, rule: &RequiredRule, msgs: Option<u32>, secs: Option<u64>, reason: &str) -> Event {

@@ -39,19 +39,8 @@ pub use playbook::{Playbook, PlaybookError, PlaybookErrors, BUILTIN};
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
-    use crate::normalize::{normalize, Masks};
-
     /// Normalises `text` both ways and checks the normaliser's invariants.
     pub fn check_normalize(text: &str) {
-        for masks in [Masks::Keep, Masks::Drop] {
-            let n = normalize(text, masks);
-            let (mut start, mut end) = (0, 0);
-            for c in &n.chars {
-                assert!(c.start < c.end && c.start >= start && c.end >= end && c.end <= text.len());
-                assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
-                (start, end) = (c.start, c.end);
-            }
-            assert_eq!(normalize(&n.text, masks).text, n.text, "normalising twice changed {text:?}");
-        }
+        crate::normalize::check_invariants(text);
     }
 }

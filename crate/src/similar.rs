@@ -34,7 +34,10 @@ pub(crate) fn grams(n: &Normalized) -> Vec<Gram> {
 
 /// Sorted, de-duplicated grams.
 pub(crate) fn gram_set(n: &Normalized) -> Vec<Gram> {
-    let mut g = grams(n);
+    sorted_set(grams(n))
+}
+
+fn sorted_set(mut g: Vec<Gram>) -> Vec<Gram> {
     g.sort_unstable();
     g.dedup();
     g
@@ -109,9 +112,7 @@ pub(crate) struct FuzzyHit {
 impl FuzzyIndex {
     pub fn add(&mut self, group: usize, phrase: &Normalized) {
         let seq = grams(phrase);
-        let mut grams = seq.clone();
-        grams.sort_unstable();
-        grams.dedup();
+        let grams = sorted_set(seq.clone());
         if grams.is_empty() {
             return;
         }
@@ -131,9 +132,7 @@ impl FuzzyIndex {
         threshold: impl Fn(usize) -> f64,
     ) -> Vec<FuzzyHit> {
         let seq = grams(msg);
-        let mut uniq = seq.clone();
-        uniq.sort_unstable();
-        uniq.dedup();
+        let uniq = sorted_set(seq.clone());
         // Upper bound first: how many of each phrase's grams occur at all.
         let mut counts: GramMap<u32> = GramMap::default();
         for g in &uniq {
@@ -181,8 +180,7 @@ impl FuzzyIndex {
 /// stretch of the phrase ("thanks for contacting us" is not "thanks for
 /// contacting us, have a great day").
 fn drops_a_clause(e: &Entry, window: &[Gram]) -> bool {
-    let mut found: Vec<Gram> = window.to_vec();
-    found.sort_unstable();
+    let found = sorted_set(window.to_vec());
     let (mut run, mut longest) = (0, 0);
     for g in &e.seq {
         run = if found.binary_search(g).is_ok() { 0 } else { run + 1 };
