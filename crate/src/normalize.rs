@@ -162,6 +162,11 @@ fn t2s_table() -> &'static T2s {
     })
 }
 
+/// Traditional → Simplified for one char (unchanged when not in the table).
+pub(crate) fn simplify(c: char) -> char {
+    t2s_table().simplify(c)
+}
+
 pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
