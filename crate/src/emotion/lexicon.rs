@@ -2,7 +2,7 @@
 //! intensifiers, sarcasm, punctuation and emoji. It needs no model file and
 //! is what the engine falls back to when none is supplied.
 
-use super::{EmotionLabel, EmotionModel, EmotionReading, Scores};
+use super::{is_follow_up, EmotionLabel, EmotionModel, EmotionReading, Scores};
 use crate::phrase::{PhraseMatch, PhraseSet, PhraseSetBuilder, Prepared};
 
 const LEXICON: &str = include_str!("lexicon.txt");
@@ -256,18 +256,6 @@ fn intensity(label: EmotionLabel, x: f64) -> u8 {
         x if x < 5.0 => 4,
         _ => 5,
     }
-}
-
-/// Short follow-ups that only make sense after what came before.
-/// Follow-ups that only make sense after what came before ("还没好？",
-/// "still nothing?"): a short message that presses on. Acknowledgements
-/// ("好的", "ok") and bare data (an order number) are not follow-ups.
-fn is_follow_up(text: &str) -> bool {
-    let chars = text.chars().filter(|c| c.is_alphanumeric()).count();
-    let lower = text.to_lowercase();
-    let markers =
-        ["还", "又", "仍", "到底", "呢", "怎么样了", "人呢", "still", "again", "yet", "any update", "anyone", "hello?"];
-    chars > 0 && chars <= 20 && markers.iter().any(|m| lower.contains(m))
 }
 
 impl Lexicon {

