@@ -12,7 +12,7 @@ const HELP: &str = "\
 linesman — live-assist rules for customer-service chats, run over exported chats
 
 USAGE:
-    linesman check [--playbook P] [--format jsonl|table] [FILE|-]
+    linesman check [--playbook P] [--model M.onnx] [--format jsonl|table] [FILE|-]
     linesman validate PLAYBOOK.json
     linesman draft [--playbook P] TEXT
     linesman playbooks
@@ -39,6 +39,9 @@ COMMANDS:
 OPTIONS:
     -p, --playbook P   A playbook file, or the id of a built-in playbook
                        (default: retail-zh).
+    -m, --model M      An emotion model (ONNX, e.g. models/emotion.onnx) for
+                       customer emotion; without it the built-in lexicon is
+                       used (events say which: source \"model\" or \"lexicon\").
     -f, --format F     jsonl (default) or table.
     -q, --quiet        No progress display.
     -h, --help         This text.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
 #[derive(Default)]
 struct Options {
     playbook: Option<String>,
+    model: Option<String>,
     format: Format,
     quiet: bool,
     positional: Vec<String>,
@@ -87,6 +91,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             |name: &str| inline.clone().or_else(|| it.next().cloned()).ok_or(format!("{name} needs a value"));
         match flag {
             "-p" | "--playbook" => o.playbook = Some(value("--playbook")?),
+            "-m" | "--model" => o.model = Some(value("--model")?),
             "-f" | "--format" => {
                 o.format = match value("--format")?.as_str() {
                     "jsonl" | "json" => Format::Jsonl,
@@ -146,7 +151,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         "draft" => {
             let o = parse(&args[1..])?;
-            let engine = engine(o.playbook.as_deref())?;
+            let engine = engine(o.playbook.as_deref(), None)?;
             let text = o.positional.join(" ");
             let out = io::stdout();
             let mut out = out.lock();
@@ -160,7 +165,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         "check" => {
             let o = parse(&args[1..])?;
-            let engine = engine(o.playbook.as_deref())?;
+            let engine = engine(o.playbook.as_deref(), o.model.as_deref())?;
             let input: Box<dyn Read> = match o.positional.as_slice() {
                 [] => Box::new(io::stdin()),
                 [p] if p == "-" => Box::new(io::stdin()),
@@ -177,7 +182,7 @@ fn read_to_string(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
 }
 
-fn engine(playbook: Option<&str>) -> Result<Engine, String> {
+fn engine(playbook: Option<&str>, model: Option<&str>) -> Result<Engine, String> {
     let name = playbook.unwrap_or("retail-zh");
     let json = if std::path::Path::new(name).exists() || playbook.is_some_and(|p| p.ends_with(".json")) {
         read_to_string(name)?
@@ -188,7 +193,14 @@ fn engine(playbook: Option<&str>) -> Result<Engine, String> {
             .ok_or(format!("{name}: no such file or built-in playbook (see `linesman playbooks`)"))?;
         json.to_string()
     };
-    Engine::from_json(&json).map_err(|e| format!("{name}: invalid playbook:\n{e}"))
+    let invalid = |e| format!("{name}: invalid playbook:\n{e}");
+    let Some(path) = model else {
+        return Engine::from_json(&json).map_err(invalid);
+    };
+    let playbook = linesman::Playbook::from_json(&json).map_err(invalid)?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    let model = linesman::OnnxEmotion::from_bytes(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    Ok(Engine::with_emotion_model(playbook, Box::new(model)))
 }
 
 /// One exported conversation; unknown fields are ignored.

@@ -107,3 +107,21 @@ fn invalid_utf8_is_a_bad_line_not_a_crash() {
     assert!(text(&out.stderr).contains("line 1: not valid UTF-8"));
     assert_eq!(text(&out.stdout).lines().count(), 1);
 }
+
+#[test]
+fn check_with_the_emotion_model_and_a_bad_model() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let model = repo.join("models/emotion.onnx");
+    let input = "{\"id\": \"m\", \"messages\": [{\"role\": \"customer\", \"text\": \"你们这是什么破店？骗子！\"}]}\n";
+    let out = linesman(&["check", "--model", model.to_str().unwrap()], input);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let emotion = line["events"].as_array().unwrap().iter().find(|e| e["kind"] == "emotion").cloned().unwrap();
+    assert_eq!(emotion["source"], "model", "{emotion}");
+
+    let bad = repo.join("crate/tests/data/emotion_five_outputs.onnx");
+    let out = linesman(&["check", "--model", bad.to_str().unwrap()], input);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("emotion_five_outputs.onnx: emotion model: output must be probs"), "{stderr}");
+}
