@@ -584,10 +584,15 @@ impl Conversation {
                 let (_, phrase) = step.says.iter().find(|(tt, _)| *tt == t)?;
                 Some(format!("customer said \"{phrase}\""))
             }
-            Condition::Emotion { labels, min_intensity, consecutive } => {
+            Condition::Emotion { labels, min_intensity, consecutive, rising } => {
                 let reading = step.emotion?;
+                // Escalation level: a negative reading's intensity, else 1.
+                let level = |p: &EmotionPoint| if p.label.is_negative() { p.intensity } else { 1 };
+                let before = self.trajectory.iter().rev().nth(1).map_or(1, level);
+                let now = if reading.label.is_negative() { reading.intensity } else { 1 };
+                let escalates = !*rising || now > before;
                 let state = &mut self.triggers[t];
-                if labels.contains(&reading.label) && reading.intensity >= *min_intensity {
+                if labels.contains(&reading.label) && reading.intensity >= *min_intensity && escalates {
                     state.streak += 1;
                 } else {
                     state.streak = 0;

@@ -89,6 +89,8 @@ pub(crate) enum Condition {
         labels: Vec<EmotionLabel>,
         min_intensity: u8,
         consecutive: u32,
+        /// Only messages more intense than the customer's previous one count.
+        rising: bool,
     },
     RepeatedQuestion(u32),
     CustomerWaiting(u64),
@@ -169,6 +171,7 @@ const WHEN_KEYS: &[&str] = &[
     "required_missed",
     "min_intensity",
     "consecutive",
+    "rising",
 ];
 const MAX_PHRASE_CHARS: usize = 500;
 /// Share of a required phrase's character bigrams a paraphrase must have.
@@ -585,7 +588,7 @@ impl Reader {
             self.err(path, format!("expected exactly one condition of: {}", kinds.join(", ")));
             return None;
         }
-        for extra in ["min_intensity", "consecutive"] {
+        for &extra in &WHEN_KEYS[WHEN_CONDITIONS..] {
             if map.contains_key(extra) && present[0] != "emotion" {
                 self.err(&child(path, extra), "only applies to an \"emotion\" condition");
             }
@@ -613,7 +616,8 @@ impl Reader {
                 };
                 let min_intensity = self.opt_uint(path, map, "min_intensity", 1, 5).unwrap_or(1) as u8;
                 let consecutive = self.opt_uint(path, map, "consecutive", 1, 1000).unwrap_or(1) as u32;
-                Some(Condition::Emotion { labels, min_intensity, consecutive })
+                let rising = self.bool(path, map, "rising");
+                Some(Condition::Emotion { labels, min_intensity, consecutive, rising })
             }
             "repeated_question" => self.uint(&p, v, 2, 100).map(|n| Condition::RepeatedQuestion(n as u32)),
             "customer_waiting_seconds" => self.uint(&p, v, 1, 86_400).map(Condition::CustomerWaiting),
