@@ -741,6 +741,24 @@ mod tests {
     }
 
     #[test]
+    fn emotion_qualifiers_only_go_with_an_emotion_condition() {
+        let json = r#"{"playbook": "x", "version": "1", "triggers": [
+            {"id": "a", "when": {"repeated_question": 2, "rising": true, "consecutive": 2}, "flag": "low"},
+            {"id": "b", "when": {"emotion": ["angry"], "rising": "yes"}, "flag": "low"}]}"#;
+        let got = errors(json);
+        assert_eq!(
+            got,
+            [
+                "/triggers/0/when/consecutive: only applies to an \"emotion\" condition",
+                "/triggers/0/when/rising: only applies to an \"emotion\" condition",
+                "/triggers/1/when/rising: expected a boolean, got a string",
+            ],
+            "{}",
+            got.join("\n")
+        );
+    }
+
+    #[test]
     fn syntax_errors_name_line_and_column() {
         let got = errors("{\n  \"playbook\": \"x\",\n  oops\n}");
         assert_eq!(got.len(), 1);
