@@ -97,9 +97,9 @@ pub fn six_labels(m: &dyn EmotionModel, rows: &[Row]) -> Value {
 fn per_label(c: &[[usize; 6]; 6]) -> (Vec<Value>, f64) {
     let mut out = Vec::new();
     let mut sum = 0.0;
-    for k in 0..6 {
-        let tp = c[k][k] as f64;
-        let support: usize = c[k].iter().sum();
+    for (k, row) in c.iter().enumerate() {
+        let tp = row[k] as f64;
+        let support: usize = row.iter().sum();
         let predicted: usize = (0..6).map(|i| c[i][k]).sum();
         let p = if predicted > 0 { tp / predicted as f64 } else { 0.0 };
         let r = if support > 0 { tp / support as f64 } else { 0.0 };
