@@ -584,15 +584,17 @@ impl Conversation {
                 let (_, phrase) = step.says.iter().find(|(tt, _)| *tt == t)?;
                 Some(format!("customer said \"{phrase}\""))
             }
-            Condition::Emotion { labels, min_intensity, consecutive, rising } => {
+            Condition::Emotion { labels, min_intensity, consecutive, rising, recovered } => {
                 let reading = step.emotion?;
                 // Escalation level: a negative reading's intensity, else 1.
                 let level = |p: &EmotionPoint| if p.label.is_negative() { p.intensity } else { 1 };
                 let before = self.trajectory.iter().rev().nth(1).map_or(1, level);
                 let now = if reading.label.is_negative() { reading.intensity } else { 1 };
                 let escalates = !*rising || now > before;
+                let upset_before = self.trajectory.iter().rev().skip(1).any(|p| level(p) >= 3);
+                let recovers = !*recovered || (upset_before && !reading.label.is_negative());
                 let state = &mut self.triggers[t];
-                if labels.contains(&reading.label) && reading.intensity >= *min_intensity && escalates {
+                if labels.contains(&reading.label) && reading.intensity >= *min_intensity && escalates && recovers {
                     state.streak += 1;
                 } else {
                     state.streak = 0;

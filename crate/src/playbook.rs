@@ -91,6 +91,8 @@ pub(crate) enum Condition {
         consecutive: u32,
         /// Only messages more intense than the customer's previous one count.
         rising: bool,
+        /// Only calm messages after an upset one (negative, intensity ≥ 3) count.
+        recovered: bool,
     },
     RepeatedQuestion(u32),
     CustomerWaiting(u64),
@@ -172,6 +174,7 @@ const WHEN_KEYS: &[&str] = &[
     "min_intensity",
     "consecutive",
     "rising",
+    "recovered",
 ];
 const MAX_PHRASE_CHARS: usize = 500;
 /// Share of a required phrase's character bigrams a paraphrase must have.
@@ -617,7 +620,8 @@ impl Reader {
                 let min_intensity = self.opt_uint(path, map, "min_intensity", 1, 5).unwrap_or(1) as u8;
                 let consecutive = self.opt_uint(path, map, "consecutive", 1, 1000).unwrap_or(1) as u32;
                 let rising = self.bool(path, map, "rising");
-                Some(Condition::Emotion { labels, min_intensity, consecutive, rising })
+                let recovered = self.bool(path, map, "recovered");
+                Some(Condition::Emotion { labels, min_intensity, consecutive, rising, recovered })
             }
             "repeated_question" => self.uint(&p, v, 2, 100).map(|n| Condition::RepeatedQuestion(n as u32)),
             "customer_waiting_seconds" => self.uint(&p, v, 1, 86_400).map(Condition::CustomerWaiting),
