@@ -47,7 +47,7 @@ if [ "$FUZZ_SECONDS" != 0 ]; then
     command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
     # cargo-fuzz wants nightly flags; the stable toolchain accepts them this way.
     export RUSTC_BOOTSTRAP=1
-    for target in playbook normalize observe; do
+    for target in playbook normalize observe features; do
         log=$(mktemp)
         if cargo fuzz run --fuzz-dir crate/fuzz -s none "$target" -- \
             -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 >"$log" 2>&1; then

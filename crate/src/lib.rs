@@ -45,4 +45,9 @@ pub mod fuzzing {
     pub fn check_normalize(text: &str) {
         crate::normalize::check_invariants(text);
     }
+
+    /// Featurises `text` for the emotion model and checks the result.
+    pub fn check_features(text: &str) {
+        crate::emotion::features::check_invariants(text);
+    }
 }

@@ -169,6 +169,19 @@ pub fn featurize(text: &str) -> Features {
     }
 }
 
+/// What every featurisation must satisfy (tests and the fuzz target).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn check_invariants(text: &str) {
+    let f = featurize(text);
+    assert!(!f.ids.is_empty(), "no features for {text:?}");
+    assert_eq!(f.ids.len(), f.weights.len());
+    assert!(f.ids.iter().all(|&i| (0..BUCKETS as i64).contains(&i)), "id out of range for {text:?}");
+    let mut seen = std::collections::HashSet::new();
+    assert!(f.ids.iter().all(|i| seen.insert(*i)), "repeated id for {text:?}");
+    assert!(f.weights.iter().all(|w| *w > 0.0 && *w <= 1.0));
+    assert!((f.weights.iter().sum::<f32>() - 1.0).abs() < 1e-3, "weights of {text:?} do not sum to 1");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,12 +207,20 @@ mod tests {
 
     #[test]
     fn never_empty_and_weights_sum_to_one() {
-        for t in ["", " \u{200b} ", "a", "？？？？", &"长".repeat(5000)] {
-            let f = featurize(t);
-            assert!(!f.ids.is_empty());
-            assert_eq!(f.ids.len(), f.weights.len());
-            assert!((f.weights.iter().sum::<f32>() - 1.0).abs() < 1e-3, "{t:?}");
-            assert!(f.ids.iter().all(|&i| (0..BUCKETS as i64).contains(&i)));
+        for t in ["", " \u{200b} ", "a", "？？？？", &"长".repeat(5000), "a'", "'a'b'", "\u{10ffff}\u{0}"] {
+            check_invariants(t);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn invariants_hold_on_messy_text(text in crate::normalize::tests::props::messy()) {
+            check_invariants(&text);
+        }
+
+        #[test]
+        fn invariants_hold_on_any_text(text in "\\PC{0,80}") {
+            check_invariants(&text);
         }
     }
 }

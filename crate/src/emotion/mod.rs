@@ -1,6 +1,7 @@
 //! Customer emotion: the labels, the [`EmotionModel`] trait every
 //! classifier implements, and the lexicon baseline.
 
+#[cfg_attr(not(any(feature = "onnx", feature = "fuzzing")), allow(dead_code))]
 pub(crate) mod features;
 mod lexicon;
 #[cfg(feature = "onnx")]
