@@ -36,6 +36,10 @@ fn err(what: impl std::fmt::Display) -> ModelError {
 /// pipeline) → mean embedding → small MLP → six probabilities.
 pub struct OnnxEmotion {
     plan: Arc<TypedRunnableModel>,
+    /// One run state kept between messages: a fresh state per run costs
+    /// more than this model's arithmetic. A second caller meanwhile (the
+    /// engine is shared) runs with a fresh state instead of waiting.
+    state: std::sync::Mutex<TypedSimpleState>,
 }
 
 impl std::fmt::Debug for OnnxEmotion {
@@ -86,7 +90,8 @@ impl OnnxEmotion {
             return Err(err(format!("output must be probs: float32 [1, 6], found {out:?}")));
         }
         let plan = typed.into_runnable().map_err(err)?;
-        let model = OnnxEmotion { plan };
+        let state = std::sync::Mutex::new(plan.spawn().map_err(err)?);
+        let model = OnnxEmotion { plan, state };
         // One run on an empty message proves the graph runs and sums to 1.
         let p = model.run(&features::featurize("")).map_err(err)?;
         let total: f32 = p.iter().sum();
@@ -100,7 +105,11 @@ impl OnnxEmotion {
         let n = f.ids.len();
         let ids = Tensor::from_shape(&[n], &f.ids)?;
         let weights = Tensor::from_shape(&[1, n], &f.weights)?;
-        let out = self.plan.run(tvec!(ids.into_tvalue(), weights.into_tvalue()))?;
+        let inputs = tvec!(ids.into_tvalue(), weights.into_tvalue());
+        let out = match self.state.try_lock() {
+            Ok(mut state) => state.run(inputs)?,
+            Err(_) => self.plan.run(inputs)?,
+        };
         let view = out[0].try_as_plain_ram()?;
         let v = view.as_slice::<f32>()?;
         let mut p = [0f32; 6];
