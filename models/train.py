@@ -234,7 +234,7 @@ def write_golden(model: Model) -> None:
 
 def rust_eval() -> dict:
     cmd = ["cargo", "run", "--locked", "-q", "-p", "linesman", "--example", "eval_emotion", "--",
-           "--model", str(ONNX_PATH), "--splits", str(data.DEFAULT_CACHE / "splits"), "--json"]
+           "--model", str(ONNX_PATH), "--splits", str(data.DEFAULT_CACHE / "splits")]
     out = subprocess.run(cmd, cwd=REPO_DIR, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 

@@ -1,7 +1,7 @@
 //! Metrics of the shipped emotion model and the lexicon baseline on the
 //! held-out splits, as JSON (run by `models/train.py` for the model card).
 //!
-//!     cargo run --release --example eval_emotion -- --model models/emotion.onnx --splits models/.cache/splits
+//!     cargo run --example eval_emotion -- --model models/emotion.onnx --splits models/.cache/splits
 
 #[path = "../tests/emotion_eval/mod.rs"]
 mod emotion_eval;
@@ -19,7 +19,6 @@ fn main() {
         match a.as_str() {
             "--model" => model = PathBuf::from(args.next().expect("--model FILE")),
             "--splits" => splits = PathBuf::from(args.next().expect("--splits DIR")),
-            "--json" => {}
             other => {
                 eprintln!("unknown argument {other:?}");
                 std::process::exit(2);

@@ -85,6 +85,22 @@ pub struct EmotionPoint {
     pub intensity: u8,
 }
 
+impl EmotionPoint {
+    /// Negative at intensity 3 or more: what "recovered" recovers from.
+    fn upset(&self) -> bool {
+        self.label.is_negative() && self.intensity >= 3
+    }
+}
+
+/// Escalation level for `rising`: a negative reading's intensity, else 1.
+fn escalation(label: EmotionLabel, intensity: u8) -> u8 {
+    if label.is_negative() {
+        intensity
+    } else {
+        1
+    }
+}
+
 /// The outcome of a conversation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -586,13 +602,12 @@ impl Conversation {
             }
             Condition::Emotion { labels, min_intensity, consecutive, rising, recovered } => {
                 let reading = step.emotion?;
-                // Escalation level: a negative reading's intensity, else 1.
-                let level = |p: &EmotionPoint| if p.label.is_negative() { p.intensity } else { 1 };
-                let before = self.trajectory.iter().rev().nth(1).map_or(1, level);
-                let now = if reading.label.is_negative() { reading.intensity } else { 1 };
-                let escalates = !*rising || now > before;
-                let upset_before = self.trajectory.iter().rev().skip(1).any(|p| level(p) >= 3);
-                let recovers = !*recovered || (upset_before && !reading.label.is_negative());
+                // The trajectory before this message (its last point is this one).
+                let earlier = &self.trajectory[..self.trajectory.len().saturating_sub(1)];
+                let escalates = !*rising
+                    || escalation(reading.label, reading.intensity)
+                        > earlier.last().map_or(1, |p| escalation(p.label, p.intensity));
+                let recovers = !*recovered || (!reading.label.is_negative() && earlier.iter().any(EmotionPoint::upset));
                 let state = &mut self.triggers[t];
                 if labels.contains(&reading.label) && reading.intensity >= *min_intensity && escalates && recovers {
                     state.streak += 1;
@@ -679,7 +694,7 @@ impl Conversation {
         tag("missed_required", checklist.iter().any(|i| i.state == RequiredState::Missed || i.late));
         let angry = self.trajectory.iter().any(|p| p.label == EmotionLabel::Angry && p.intensity >= 3);
         tag("customer_angry", angry);
-        let upset = self.trajectory.iter().any(|p| p.label.is_negative() && p.intensity >= 3);
+        let upset = self.trajectory.iter().any(EmotionPoint::upset);
         let calm_end =
             self.trajectory.last().is_some_and(|p| matches!(p.label, EmotionLabel::Neutral | EmotionLabel::Satisfied));
         tag("recovered", upset && calm_end);

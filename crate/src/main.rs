@@ -193,11 +193,10 @@ fn engine(playbook: Option<&str>, model: Option<&str>) -> Result<Engine, String>
             .ok_or(format!("{name}: no such file or built-in playbook (see `linesman playbooks`)"))?;
         json.to_string()
     };
-    let invalid = |e| format!("{name}: invalid playbook:\n{e}");
+    let playbook = linesman::Playbook::from_json(&json).map_err(|e| format!("{name}: invalid playbook:\n{e}"))?;
     let Some(path) = model else {
-        return Engine::from_json(&json).map_err(invalid);
+        return Ok(Engine::new(playbook));
     };
-    let playbook = linesman::Playbook::from_json(&json).map_err(invalid)?;
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
     let model = linesman::OnnxEmotion::from_bytes(&bytes).map_err(|e| format!("{path}: {e}"))?;
     Ok(Engine::with_emotion_model(playbook, Box::new(model)))

@@ -2,7 +2,7 @@
 //! intensifiers, sarcasm, punctuation and emoji. It needs no model file and
 //! is what the engine falls back to when none is supplied.
 
-use super::{is_follow_up, EmotionLabel, EmotionModel, EmotionReading, Scores};
+use super::{carry_context, EmotionLabel, EmotionModel, EmotionReading, Scores};
 use crate::phrase::{PhraseMatch, PhraseSet, PhraseSetBuilder, Prepared};
 
 const LEXICON: &str = include_str!("lexicon.txt");
@@ -285,20 +285,9 @@ impl Lexicon {
     /// [`EmotionModel::classify`] on a text the engine already normalised.
     pub(crate) fn classify_prepared(&self, p: &Prepared, context: &[&str]) -> EmotionReading {
         let (reading, cues) = self.read(p);
-        if reading.label != EmotionLabel::Neutral || cues > 0.0 || !is_follow_up(p.text) {
-            return reading;
-        }
-        // "还没好？" after a complaint carries the complaint on.
-        let Some(prev) = context.last() else {
-            return reading;
-        };
-        let (before, _) = self.read(&Prepared::new(prev));
-        if !before.label.is_negative() {
-            return reading;
-        }
-        // Carried on, a notch calmer than the complaint itself.
-        let intensity = before.intensity.saturating_sub(1).max(2);
-        EmotionReading { label: before.label, intensity, scores: before.scores }
+        // Only a reading with no emotion cue at all may be a follow-up.
+        let calm = reading.label == EmotionLabel::Neutral && cues == 0.0;
+        carry_context(reading, calm, p.text, context, |prev| self.read(&Prepared::new(prev)).0)
     }
 }
 

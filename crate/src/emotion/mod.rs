@@ -163,14 +163,16 @@ fn is_follow_up(text: &str) -> bool {
 /// Read a message the way a QA reviewer does: a short follow-up that the
 /// classifier finds calm ("still nothing?") carries on the complaint of the
 /// previous customer message, a notch calmer than the complaint itself.
-#[cfg_attr(not(feature = "onnx"), allow(dead_code))]
+/// `calm` is the classifier's own judgement that `now` may be such a
+/// follow-up; `read` reads the previous message alone.
 fn carry_context(
     now: EmotionReading,
+    calm: bool,
     text: &str,
     context: &[&str],
     read: impl Fn(&str) -> EmotionReading,
 ) -> EmotionReading {
-    if !matches!(now.label, EmotionLabel::Neutral | EmotionLabel::Confused) || !is_follow_up(text) {
+    if !calm || !is_follow_up(text) {
         return now;
     }
     let Some(prev) = context.last() else {
@@ -200,7 +202,8 @@ fn intensity_of(label: EmotionLabel, p: f64, text: &str) -> u8 {
 
 fn shouts(text: &str) -> bool {
     let bangs = text.chars().filter(|c| matches!(c, '!' | '！')).count();
-    let asks = text.chars().collect::<Vec<_>>().windows(2).any(|w| w.iter().all(|c| matches!(c, '?' | '？')));
+    let ask = |c: char| matches!(c, '?' | '？');
+    let asks = text.chars().zip(text.chars().skip(1)).any(|(a, b)| ask(a) && ask(b));
     let caps = text
         .split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase()));

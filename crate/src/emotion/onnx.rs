@@ -4,13 +4,17 @@ use std::sync::Arc;
 
 use tract_onnx::prelude::*;
 
-use super::features::{self, Features};
+use super::features;
 use super::{EmotionLabel, EmotionModel, EmotionReading, Scores};
 
 /// What a Linesman emotion model must declare in its ONNX metadata, so that
 /// a model trained for another featuriser is refused instead of misread.
 const FEATURES_KEY: &str = "onnx.metadata_props.linesman.features";
 const LABELS_KEY: &str = "onnx.metadata_props.linesman.labels";
+
+/// The answer if a run fails after the load-time check (it cannot: ids are
+/// in range and N ≥ 1 by construction).
+const CALM: [f32; 6] = [0.0, 0.0, 0.0, 0.0, 1.0, 0.0];
 
 fn features_spec() -> String {
     format!("fnv1a64-v{}:{}", features::VERSION, features::BUCKETS)
@@ -93,7 +97,8 @@ impl OnnxEmotion {
         let state = std::sync::Mutex::new(plan.spawn().map_err(err)?);
         let model = OnnxEmotion { plan, state };
         // One run on an empty message proves the graph runs and sums to 1.
-        let p = model.run(&features::featurize("")).map_err(err)?;
+        let f = features::featurize("");
+        let p = model.run(&f.ids, &f.weights).map_err(err)?;
         let total: f32 = p.iter().sum();
         if p.iter().any(|x| !x.is_finite() || *x < 0.0) || (total - 1.0).abs() > 1e-3 {
             return Err(err(format!("output is not a probability distribution: {p:?}")));
@@ -101,10 +106,10 @@ impl OnnxEmotion {
         Ok(model)
     }
 
-    fn run(&self, f: &Features) -> TractResult<[f32; 6]> {
-        let n = f.ids.len();
-        let ids = Tensor::from_shape(&[n], &f.ids)?;
-        let weights = Tensor::from_shape(&[1, n], &f.weights)?;
+    fn run(&self, ids: &[i64], weights: &[f32]) -> TractResult<[f32; 6]> {
+        let n = ids.len();
+        let ids = Tensor::from_shape(&[n], ids)?;
+        let weights = Tensor::from_shape(&[1, n], weights)?;
         let inputs = tvec!(ids.into_tvalue(), weights.into_tvalue());
         let out = match self.state.try_lock() {
             Ok(mut state) => state.run(inputs)?,
@@ -128,15 +133,13 @@ impl OnnxEmotion {
     /// The raw model output for given features.
     #[doc(hidden)]
     pub fn run_features(&self, ids: &[i64], weights: &[f32]) -> [f32; 6] {
-        let f = Features { ids: ids.to_vec(), weights: weights.to_vec() };
-        self.run(&f).unwrap_or([0.0, 0.0, 0.0, 0.0, 1.0, 0.0])
+        self.run(ids, weights).unwrap_or(CALM)
     }
 
     /// The message alone, without context.
     fn read(&self, text: &str) -> EmotionReading {
-        // Ids are in range and N ≥ 1 by construction, so a run cannot fail
-        // after the check in `from_bytes`; calm is the safe answer if it does.
-        let p = self.run(&features::featurize(text)).unwrap_or([0.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
+        let f = features::featurize(text);
+        let p = self.run_features(&f.ids, &f.weights);
         let scores = Scores::from_weights(p.map(f64::from));
         let label = scores.top();
         EmotionReading { label, intensity: super::intensity_of(label, scores.get(label), text), scores }
@@ -150,6 +153,7 @@ impl EmotionModel for OnnxEmotion {
 
     fn classify(&self, text: &str, context: &[&str]) -> EmotionReading {
         let now = self.read(text);
-        super::carry_context(now, text, context, |t| self.read(t))
+        let calm = matches!(now.label, EmotionLabel::Neutral | EmotionLabel::Confused);
+        super::carry_context(now, calm, text, context, |t| self.read(t))
     }
 }
