@@ -205,6 +205,7 @@ function showWidget(chat) {
     w.compose = on ? $('compose') : null;
   }
   active.switchConversation(engineKey(chat));
+  setStatus(active.info ? 'ready' : 'loading', active);
   return active;
 }
 
@@ -213,8 +214,8 @@ function setStatus(state, w, detail) {
   const el = $('engine-status');
   el.dataset.state = state;
   if (state === 'loading') el.textContent = t('engineLoading');
-  else if (state === 'ready') el.textContent = t('engineReady')(modelChoice === 'none' ? 'lexicon' : 'model');
-  else el.textContent = t('engineError')(detail?.message ?? String(detail?.error ?? detail ?? ''));
+  else if (state === 'ready') el.textContent = t('engineReady')(w.emotionSource);
+  else el.textContent = t('engineError')(detail?.error?.message ?? String(detail?.error ?? ''));
 }
 
 // ---- flags → supervisor view ---------------------------------------------
@@ -238,6 +239,7 @@ function flagMessage(chat, flag, n) {
     title: `${d.customer[lang]} · ${d.title[lang]}`,
     titles: { zh: `${d.customer.zh} · ${d.title.zh}`, en: `${d.customer.en} · ${d.title.en}` },
     playbook: d.playbook,
+    locale: d.locale,
     flag: {
       kind: 'flag',
       severity: flag.severity,
@@ -294,6 +296,8 @@ function applyStrings() {
   btn.textContent = t('langButton');
   btn.lang = lang === 'zh' ? 'en' : 'zh-CN';
   for (const w of widgets.values()) w.setAttribute('locale', widgetLocale(w.dataset.locale));
+  const shown = [...widgets.values()].find((w) => !w.hidden);
+  if (shown && $('engine-status').dataset.state !== 'error') setStatus(shown.info ? 'ready' : 'loading', shown);
   renderInbox();
   renderChat();
 }
@@ -345,6 +349,8 @@ function renderChat() {
   $('chat-title').textContent = d.title[lang];
   $('chat-channel').textContent = d.channel[lang];
   $('chat-playbook').textContent = d.playbook;
+  // The chat's language, for the right CJK glyphs and for screen readers.
+  $('messages').lang = d.locale;
   $('messages').replaceChildren(...chat.messages.map((m) => renderMessage(m)));
   renderPlayer();
   scrollLog();
@@ -588,15 +594,17 @@ function reset(chat) {
 }
 
 async function endChat(chat) {
-  if (chat.ended || !isCurrent(chat)) return;
+  if (chat.ended) return;
   pause(chat);
   const w = widgetFor(chat);
+  const key = engineKey(chat);
   await chat.queue;
   chat.ended = true;
   chat.messages.push({ role: 'system', text: t('chatEnded'), ts: Date.now() });
-  renderChat();
+  if (isCurrent(chat)) renderChat();
   try {
-    await w.end(Date.now());
+    // Open required statements (the closing) become missed: flags follow.
+    await w.end(Date.now(), key);
   } catch (err) {
     console.error('linesman end', err);
   }

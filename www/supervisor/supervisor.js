@@ -3,7 +3,7 @@
 // excerpt only; everything from them goes into the page with textContent.
 //
 // Protocol (see www/demo/demo.js):
-//   console → {type:'flag', console, id, conversation, title, titles, playbook, flag, at, url}
+//   console → {type:'flag', console, id, conversation, title, titles, playbook, locale, flag, at, url}
 //   console → {type:'state', console, conversations:[{conversation, flags:[flag messages]}]}
 //   console → {type:'reset', console, conversation}   (chat restarted: drop its flags)
 //   console → {type:'bye', console}                   (console closed: drop its flags)
@@ -181,6 +181,8 @@ function renderFlag(m) {
   head.append(time);
   const reason = el('p', 'flag-reason', f.reason ?? '');
   const quote = el('blockquote', 'flag-excerpt', f.excerpt ?? '');
+  // Reason and excerpt are in the playbook's language, whatever the UI's.
+  if (/^(zh-CN|zh-TW|en)$/.test(m.locale ?? '')) reason.lang = quote.lang = m.locale;
   quote.setAttribute('aria-label', t('excerpt'));
   const foot = el('div', 'flag-foot');
   const meta = el('span', 'flag-meta');
