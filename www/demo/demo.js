@@ -4,7 +4,7 @@
 // BroadcastChannel with the engine's masked excerpt, never a raw message.
 //
 // URL parameters: conv=KEY (open that chat), autoplay=1, speed=N,
-// lang=zh|en, model=none (read emotion with the lexicon).
+// lang=zh|en, model=none (read emotion with the lexicon) or model=URL.
 
 import { CONVERSATIONS, conversationByKey } from './conversations.js';
 
@@ -159,12 +159,18 @@ const widgets = new Map();
 let modelChoice = null;
 
 async function chooseModel() {
-  if (params.get('model') === 'none') return 'none';
+  const asked = params.get('model');
+  if (asked === 'none') return 'none';
+  let url = MODEL_URL;
+  try {
+    if (asked) url = new URL(asked, location.href).href;
+  } catch {}
+  if (new URL(url).origin !== location.origin) return 'none'; // COEP: same origin only
   // The model is optional: without it the lexicon reads emotion, so a
   // missing file must not stop the demo.
   try {
-    const r = await fetch(MODEL_URL, { method: 'HEAD' });
-    return r.ok ? MODEL_URL : 'none';
+    const r = await fetch(url, { method: 'HEAD' });
+    return r.ok ? url : 'none';
   } catch {
     return 'none';
   }
@@ -189,7 +195,16 @@ function widgetFor(chat) {
   w.hidden = true;
   w.addEventListener('linesman:flag', onFlag);
   w.addEventListener('linesman:ready', () => setStatus('ready', w));
-  w.addEventListener('linesman:error', (e) => setStatus('error', w, e.detail));
+  w.addEventListener('linesman:error', (e) => {
+    // The model is optional: if the engine cannot be built with it, build
+    // it again with the lexicon rather than leave the chat unchecked.
+    if (!w.info && w.getAttribute('model') !== 'none') {
+      console.warn('linesman: building without the emotion model:', e.detail?.error?.message);
+      w.setAttribute('model', 'none');
+      return;
+    }
+    setStatus('error', w, e.detail);
+  });
   $('assist').append(w);
   widgets.set(pb, w);
   setStatus('loading', w);
@@ -392,6 +407,8 @@ function renderMessage(m) {
   const bubble = el('div', 'bubble');
   if (m.state === 'pending') {
     bubble.setAttribute('aria-busy', 'true');
+    // The log is live: announce the message once, when it is checked.
+    li.setAttribute('aria-hidden', 'true');
     bubble.append(el('span', 'pending', t('checking')));
   } else {
     bubble.append(...decorate(m));
@@ -467,12 +484,22 @@ function send(chat, role, text) {
   const w = widgetFor(chat);
   // Messages of one chat reach the engine in order, one at a time.
   chat.queue = chat.queue.then(async () => {
+    const message = { role, text, ts: m.ts };
     try {
-      m.events = await w.observe({ role, text, ts: m.ts }, key);
+      m.events = await w.observe(message, key);
       m.state = 'checked';
     } catch (err) {
-      console.error('linesman observe', err);
       m.state = 'unchecked';
+      // No engine yet (a failed build, maybe being rebuilt without the
+      // model): nothing was observed, so once more when it is ready.
+      if (!w.info) {
+        try {
+          await w.ready;
+          m.events = await w.observe(message, key);
+          m.state = 'checked';
+        } catch {}
+      }
+      if (m.state === 'unchecked') console.error('linesman observe', err);
     }
     if (chat.messages.includes(m)) refreshMessage(chat, m);
   });

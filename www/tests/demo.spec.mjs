@@ -36,12 +36,12 @@ async function openSupervisor(context) {
   return sup;
 }
 
-async function openConsole(context, query) {
+async function openConsole(context, query, { waitReady = true } = {}) {
   const page = await context.newPage();
   await recordEvents(page);
   await page.goto(`demo/index.html?lang=en&speed=${FAST}&${query}`);
   const widget = page.locator('linesman-assist:not([hidden])');
-  await widget.evaluate((w) => w.ready);
+  if (waitReady) await widget.evaluate((w) => w.ready);
   return { page, widget };
 }
 
@@ -330,4 +330,21 @@ test('at 320 px the panes stack and nothing scrolls sideways; the UI switches to
   await sup.setViewportSize({ width: 320, height: 720 });
   await expect(sup.locator('#flags > li')).toHaveCount(3);
   expect(await sup.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+});
+
+test('a model that cannot be loaded does not stop the demo: the widget is rebuilt with the lexicon', async ({ context }) => {
+  // Same origin and present, so the console tries it, but not a model.
+  // Autoplay: the first message goes out while the failing build is under way.
+  const { page, widget } = await openConsole(context, 'conv=en-blender&autoplay=1&model=../index.html', {
+    waitReady: false,
+  });
+  // The first build fails on the bad model; the console asks for a second without it.
+  await expect.poll(() => widget.evaluate((w) => w.emotionSource), { timeout: 20_000 }).toBe('lexicon');
+  await expect(widget).toHaveAttribute('model', 'none');
+  await expect(page.locator('#progress')).toHaveText('Script 9/9', { timeout: 30_000 });
+  await expect(page.locator('#messages [aria-busy=true]')).toHaveCount(0);
+  await expect(page.locator('#messages > li')).toHaveCount(9);
+  await expect(page.locator('#messages .unchecked')).toHaveCount(0);
+  await expectChecklist(widget, { greeting: 'met', 'refund-policy': 'met', closing: 'met' });
+  await expect(page.locator('#messages mark.pii[data-pii=intl_phone]')).toHaveText('(***) ***-2671');
 });
