@@ -71,9 +71,12 @@ try {
   await demo.waitForFunction(() => !document.querySelector('#messages [aria-busy=true]'));
   await demo.waitForTimeout(500);
   // A draft with a banned phrase, so the shot shows the draft check too.
-  const draft = lang === 'zh' ? '这不是我们的问题，你去找快递' : "That's not our problem, take it up with the courier.";
+  // One banned phrase, so the warning leaves room for the checklist.
+  const draft = lang === 'zh' ? '呵呵，退款已经在处理了' : 'lol, the refund is already on its way';
   const compose = demo.locator('#compose');
   await compose.fill(draft); // fill() fires input, as typing does
+  await demo.locator('linesman-assist:not([hidden])').getByRole('region', { name: /草稿|Draft/ }).waitFor();
+  await compose.blur();
   await demo.waitForTimeout(800);
 
   await mkdir(outDir, { recursive: true });
