@@ -1,7 +1,13 @@
 // Emotion model benchmark: tract compiled to wasm (our pkg) against
-// onnxruntime-web (wasm backend, one thread) on the same ONNX model and the
-// same inputs, in the same page. The result goes to window.__benchResult
-// (run it headless with bench/run-emotion-bench.mjs).
+// onnxruntime-web (wasm backend, one thread) on the same model and the same
+// inputs, in the same page. The result goes to window.__benchResult (run it
+// headless with bench/run-emotion-bench.mjs).
+//
+// Model files: the wasm build reads the model in NNEF form only
+// (pkg/emotion.nnef.tar, made from models/emotion.onnx by the native
+// `linesman convert-model` in scripts/build-wasm.sh), so tract loads that;
+// onnxruntime-web loads the ONNX file (/models/emotion.onnx). Same weights:
+// the page fails unless both agree on every input.
 //
 // Features: if the wasm package exports the Rust featuriser
 // (EmotionBench.prototype.feature_ids / feature_weights / run_text), both
@@ -27,6 +33,7 @@ function readConfig() {
     pkg: params.get('pkg') ?? 'pkg',
   };
   if (!/^[\w.-]+$/.test(config.pkg)) throw new Error(`bad ?pkg=${config.pkg}`);
+  config.tractModel = params.get('tractModel') ?? `/${config.pkg}/emotion.nnef.tar`;
 }
 
 const logEl = document.getElementById('log');
@@ -104,17 +111,22 @@ async function main() {
   };
   log(`crossOriginIsolated=${self.crossOriginIsolated}, timer resolution ${result.env.timerResolutionUs.toFixed(1)} µs`);
 
-  // Inputs first (not timed).
-  const [modelBytes, messages] = await Promise.all([
-    fetch(config.model).then((r) => {
-      if (!r.ok) throw new Error(`${config.model}: HTTP ${r.status}`);
+  // Inputs first (not timed). modelBytes: the ONNX file (ort);
+  // tractBytes: the NNEF archive of the same model (tract).
+  const bytesOf = (url) =>
+    fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
       return r.arrayBuffer();
-    }).then((b) => new Uint8Array(b)),
+    }).then((b) => new Uint8Array(b));
+  const [modelBytes, tractBytes, messages] = await Promise.all([
+    bytesOf(config.model),
+    bytesOf(config.tractModel),
     fetch(new URL('./emotion-messages.json', import.meta.url)).then((r) => r.json()),
   ]);
   config.modelBytes = modelBytes.length;
+  config.tractModelBytes = tractBytes.length;
   config.messages = messages.length;
-  log(`model ${config.model}: ${modelBytes.length} bytes; ${messages.length} messages`);
+  log(`models: ort ${config.model} ${modelBytes.length} bytes, tract ${config.tractModel} ${tractBytes.length} bytes; ${messages.length} messages`);
 
   // Runtimes: glue import + wasm fetch/compile/instantiate. ort's wasm is
   // only instantiated by the first session, so its "first create" includes it.
@@ -137,7 +149,7 @@ async function main() {
 
   // Cold start: model bytes -> ready to run (load + optimise).
   t0 = now();
-  let tract = new EmotionBench(modelBytes);
+  let tract = new EmotionBench(tractBytes);
   const tractFirstMs = now() - t0;
   t0 = now();
   let session = await ort.InferenceSession.create(modelBytes.slice(), ortOptions);
@@ -156,7 +168,7 @@ async function main() {
     for (const which of order) {
       if (which === 'tract') {
         t0 = now();
-        const b = new EmotionBench(modelBytes);
+        const b = new EmotionBench(tractBytes);
         coldTract.push(now() - t0);
         b.free();
       } else {
@@ -174,7 +186,7 @@ async function main() {
   };
   log(`cold start (median of ${config.cold}): tract ${median(coldTract).toFixed(2)} ms, ort ${median(coldOrt).toFixed(2)} ms`);
 
-  tract = new EmotionBench(modelBytes);
+  tract = new EmotionBench(tractBytes);
   session = await ort.InferenceSession.create(modelBytes.slice(), ortOptions);
 
   // Features for every message.

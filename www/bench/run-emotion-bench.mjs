@@ -7,6 +7,8 @@
 //        [--pkg DIR] [--label NAME] [--models-dir DIR] [--timeout SECONDS] [--no-write]
 //
 // --pkg: the wasm package directory under www/ (default pkg; e.g. pkg-nosimd).
+//   tract (our wasm) loads the model from PKG/emotion.nnef.tar (the build's
+//   NNEF conversion); onnxruntime-web loads emotion.onnx from --models-dir.
 // --models-dir: where emotion.onnx is (default the repo's models/, or $LINESMAN_MODELS_DIR).
 
 import { spawn } from 'node:child_process';
@@ -17,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { chromium } from '@playwright/test';
+import { launchOptions } from '../tests/chromium.mjs';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -55,8 +58,11 @@ if (!existsSync(join(pkgDir, 'linesman_wasm_bg.wasm'))) {
   console.error(`no wasm package in ${pkgDir}: run scripts/build-wasm.sh first`);
   process.exit(1);
 }
-
-const CHROMIUM = '/usr/bin/chromium';
+const nnefFile = join(pkgDir, 'emotion.nnef.tar');
+if (!existsSync(nnefFile)) {
+  console.error(`no ${nnefFile} (the NNEF model tract loads): run scripts/build-wasm.sh first`);
+  process.exit(1);
+}
 const readJson = async (p) => JSON.parse(await readFile(p, 'utf8'));
 
 /** Starts serve.mjs on a free port; resolves with {url, child}. */
@@ -81,7 +87,8 @@ function table(r, info) {
   const L = r.latency;
   const C = r.coldStart;
   const out = [];
-  out.push(`Emotion model, ${r.config.messages} messages (zh+en), features: ${r.config.featureSource} ` +
+  out.push(`Emotion model (tract: NNEF ${r.config.tractModelBytes ?? '?'} B; ort: ONNX ${r.config.modelBytes} B), ` +
+    `${r.config.messages} messages (zh+en), features: ${r.config.featureSource} ` +
     `(${r.config.featuresPerMessage.min}–${r.config.featuresPerMessage.max} per message, median ${r.config.featuresPerMessage.median}); ` +
     `${L.tract.n} timed runs per engine in interleaved blocks of ${r.config.block}; one thread each.`);
   out.push('');
@@ -113,18 +120,7 @@ const { url, child } = await startServer();
 let browser;
 let exitCode = 0;
 try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-      '--proxy-server=http://127.0.0.1:9',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch({ ...launchOptions, headless: true });
   const page = await browser.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') console.error(`[page ${m.type()}] ${m.text()}`);
@@ -147,8 +143,17 @@ try {
   };
   const ortWasm = await readFile(join(wwwDir, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'));
   info.ortWasm = { bytes: ortWasm.length, gzip: gzipSync(ortWasm, { level: 9 }).length };
-  const modelSha256 = createHash('sha256').update(await readFile(modelFile)).digest('hex');
-  result.runner = { ...info, pkg: opts.pkg, label: opts.label, model: modelFile, modelSha256 };
+  const sha256 = async (f) => createHash('sha256').update(await readFile(f)).digest('hex');
+  const modelSha256 = await sha256(modelFile);
+  result.runner = {
+    ...info,
+    pkg: opts.pkg,
+    label: opts.label,
+    model: modelFile,
+    modelSha256,
+    tractModel: nnefFile,
+    tractModelSha256: await sha256(nnefFile),
+  };
   const text = table(result, info);
   console.log(text);
   if (!result.agreement.pass) exitCode = 1;
