@@ -537,7 +537,10 @@ async function sectionScan(result) {
   // transformers, so they are written in that alphabet; each English phrase
   // goes through the same transformers (as a careful user would write it:
   // "dammit" -> "damit", "sh1t" -> "shit") and gets word boundaries (|...|,
-  // Linesman's Latin words match whole words too). Pattern syntax ([, ], ?, |, \) escaped.
+  // Linesman's Latin words match whole words too), except with
+  // skipNonAlphabetic: that one drops spaces before matching, so a boundary
+  // could never be seen (and its patterns lose their spaces too).
+  // Pattern syntax ([, ], ?, |, \) escaped.
   const recommended = obs.englishRecommendedTransformers.blacklistMatcherTransformers;
   const withSkip = [...recommended.slice(0, -1), obs.skipNonAlphabeticTransformer(), recommended[recommended.length - 1]];
   const transformPhrase = (p, transformers) => {
@@ -550,22 +553,23 @@ async function sectionScan(result) {
     }
     return out;
   };
-  const obsTerms = (transformers) => {
+  const obsTerms = (transformers, bounded) => {
     const terms = [];
     const rejected = [];
     lists.en.forEach((p, id) => {
       const t = transformPhrase(p, transformers).trim();
       if (!t) return rejected.push(p);
       try {
-        terms.push({ id, pattern: obs.parseRawPattern(`|${t.replace(/[\\[\]?|]/g, (c) => '\\' + c)}|`) });
+        const escaped = t.replace(/[\\[\]?|]/g, (c) => '\\' + c);
+        terms.push({ id, pattern: obs.parseRawPattern(bounded ? `|${escaped}|` : escaped) });
       } catch (e) {
         rejected.push(p);
       }
     });
     return { terms, rejected };
   };
-  const obsRec = obsTerms(recommended);
-  const obsSkip = obsTerms(withSkip);
+  const obsRec = obsTerms(recommended, true);
+  const obsSkip = obsTerms(withSkip, false);
   const MASK = '\u0007';
   const engines = {};
   const buildFns = {
@@ -622,11 +626,17 @@ async function sectionScan(result) {
       for (const t of texts) {
         if (!g.lang.includes(t.lang)) continue;
         const key = `${t.lang}:${t.category === 'clean' ? 'clean' : t.disguise}`;
-        const cell = (d[key] ??= { n: 0, caught: 0, any: 0 });
+        const cell = (d[key] ??= { n: 0, caught: 0, any: 0, examples: [] });
         const spans = lanes[lane].spans(lanes[lane].run(t.text));
         cell.n++;
         if (spans.length) cell.any++;
-        if (t.span && spans.some(([s, e]) => overlaps(t.span, s, e))) cell.caught++;
+        const caught = t.span && spans.some(([s, e]) => overlaps(t.span, s, e));
+        if (caught) cell.caught++;
+        // A few of the misses (and of the false positives on clean texts).
+        const wrong = t.span ? !caught : spans.length > 0;
+        if (wrong && cell.examples.length < 4) {
+          cell.examples.push(t.span ? t.text.slice(t.span[0], t.span[1]) : spans.map(([s, e]) => t.text.slice(s, e)).join(' | '));
+        }
       }
     }
     void gname;
