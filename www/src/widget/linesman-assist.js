@@ -13,12 +13,13 @@ import { CSS } from './style.js';
 
 const TAG = 'linesman-assist';
 const DEFAULT_MODEL = new URL('../../pkg/emotion.nnef.tar', import.meta.url).href;
-const KEEP_SUGGESTIONS = 4;
+const KEEP_SUGGESTIONS = 3;
 const KEEP_FLAGS = 20;
 const KEEP_BANNED = 10;
 const SPARK_POINTS = 30;
 const SEVERITIES = ['high', 'medium', 'low'];
-const ICONS = { met: '✓', late: '⚠', due: '⏱', missed: '✗', pending: '○', inactive: '–' };
+// Plain symbols every CJK/Latin font has (no emoji), beside the state in words.
+const ICONS = { met: '✓', late: '⚠', due: '!', missed: '✗', pending: '○', inactive: '–' };
 const NEGATIVE = ['angry', 'frustrated', 'anxious']; // the core's EmotionLabel::is_negative
 
 // Sparkline scale (y, from -5 to +5), one point per customer message:

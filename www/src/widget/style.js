@@ -2,12 +2,14 @@
 // and `display: block !important` wins over a page's `* { display: none
 // !important }`: for important declarations the encapsulated (shadow) context
 // beats the outer one. `.root` resets again so nothing the page sets on the
-// host (font, colour, line-height…) is inherited inside. Nothing here can
+// host (font, colour, line-height…) is inherited inside; the host's own
+// visibility is pinned like its display (hide it with the hidden attribute).
+// Nothing here can
 // match page elements. Severity and state are also spelled out in text and
 // icons, so colour is never the only signal.
 
 export const CSS = `
-:host{all:initial;display:block!important;box-sizing:border-box;min-width:0;max-width:100%}
+:host{all:initial;display:block!important;visibility:visible!important;box-sizing:border-box;min-width:0;max-width:100%}
 :host([hidden]){display:none!important}
 *,*::before,*::after{box-sizing:border-box}
 .root{all:initial;display:block;box-sizing:border-box;min-width:0;
@@ -55,9 +57,10 @@ button:active{background:#d8dee4}
 .spark .zero{stroke:#d0d7de;stroke-dasharray:3 3}
 .card{border:1px solid #e6e9ed;border-radius:6px;padding:6px 8px;margin:0 0 6px}
 .card .sub{margin:0 0 2px}
-.opt{padding:4px 0;border-top:1px dashed #e6e9ed}
+.opt{display:flex;flex-wrap:wrap;align-items:flex-start;gap:4px 8px;padding:4px 0;border-top:1px dashed #e6e9ed}
 .opt:first-of-type{border-top:0}
-.acts{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}
+.opt p{flex:1 1 14em;min-width:0}
+.acts{display:flex;flex-wrap:wrap;gap:6px;flex:none}
 .sev{display:inline-block;font-size:11px;font-weight:700;border-radius:10px;padding:0 7px;border:1px solid currentColor;margin-inline-end:6px;white-space:nowrap}
 .sev-high{color:#a40e26;background:#ffebe9}
 .sev-medium{color:#7d4e00;background:#fff8c5}
