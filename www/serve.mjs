@@ -96,7 +96,10 @@ const server = createServer(async (req, res) => {
       'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': st.size,
     });
-    if (req.method === 'HEAD') return res.end();
+    if (req.method === 'HEAD') {
+      await fh.close();
+      return res.end();
+    }
     const stream = fh.createReadStream();
     stream.on('error', () => res.destroy());
     stream.pipe(res);
