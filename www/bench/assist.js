@@ -43,7 +43,7 @@ function readConfig() {
     cold: intParam('cold', 7),
     rounds: intParam('rounds', 4),
     conv: intParam('conv', 1000),
-    tput: intParam('tput', 3),
+    tput: intParam('tput', 7),
     scanRounds: intParam('scanRounds', 20),
     scanReps: intParam('scanReps', 10),
     scanBlock: intParam('scanBlock', 20),

@@ -6,7 +6,10 @@
 //   node bench/run-assist-bench.mjs [--cold-pages N] [--memory-pages N] [--sections a,b] [--cold N]
 //        [--rounds N] [--conv N] [--tput N] [--scan-rounds N] [--scan-reps N]
 //        [--scan-block N] [--scan-texts N] [--worker-scan-rounds N]
-//        [--label NAME] [--timeout SECONDS] [--no-write]
+//        [--label NAME] [--timeout SECONDS] [--no-write] [--chromium-arg ARG]...
+//
+// --chromium-arg: one more Chromium flag (repeatable), for experiments, e.g.
+//   --chromium-arg --js-flags=--no-wasm-lazy-compilation; recorded in the result.
 //
 // First the truly cold starts: --cold-pages (default 5) fresh pages per kind
 // (worker + wasm only, create rules only, create rules + model), each in its
@@ -34,7 +37,7 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const wwwDir = resolve(benchDir, '..');
 const pkgDir = join(wwwDir, 'pkg');
 
-const opts = { coldPages: 5, memoryPages: 2, label: '', timeout: 1800, write: true };
+const opts = { coldPages: 5, memoryPages: 2, label: '', timeout: 1800, write: true, chromiumArgs: [] };
 const pageParams = new URLSearchParams();
 const PAGE_INTS = {
   '--cold': 'cold',
@@ -59,6 +62,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--cold-pages') opts.coldPages = Number(val());
   else if (a === '--memory-pages') opts.memoryPages = Number(val());
   else if (a === '--label') opts.label = val();
+  else if (a === '--chromium-arg') opts.chromiumArgs.push(val());
   else if (a === '--timeout') opts.timeout = Number(val());
   else if (a === '--no-write') opts.write = false;
   else {
@@ -281,7 +285,7 @@ try {
     ...launchOptions,
     headless: true,
     // measureUserAgentSpecificMemory answers at once instead of after the next GC.
-    args: [...launchOptions.args, '--enable-blink-features=ForceEagerMeasureMemory'],
+    args: [...launchOptions.args, '--enable-blink-features=ForceEagerMeasureMemory', ...opts.chromiumArgs],
   });
   console.error(`serving ${url}; ${browser.version()}`);
 
@@ -336,7 +340,7 @@ try {
     modelGzip: gzipSync(model, { level: 9 }).length,
     wasmBytes: wasmFile.length,
   };
-  result.runner = { ...info, label: opts.label };
+  result.runner = { ...info, label: opts.label, chromiumArgs: opts.chromiumArgs };
   const text = tables(result, info);
   console.log(text);
 
