@@ -177,8 +177,15 @@ test('emotion of an angry customer: label, intensity, sparkline with an aria-lab
 });
 
 test('with the default model the emotion model reads an angry customer', async ({ page }) => {
-  await mount(page, { attrs: { model: null } });
+  await mount(page);
+  expect(await page.evaluate(() => document.getElementById('w').emotionSource)).toBe('lexicon');
+  await say(page, 'customer', '你好', sec(0));
+  // Dropping model="none" rebuilds with the default model; the conversation starts again.
+  await page.evaluate(() => document.getElementById('w').removeAttribute('model'));
+  await page.evaluate(() => document.getElementById('w').ready);
   expect(await page.evaluate(() => document.getElementById('w').emotionSource)).toBe('model');
+  expect((await events(page, 'linesman:ready')).map((e) => e.detail.emotionSource)).toEqual(['lexicon', 'model']);
+  expect((await page.evaluate(() => document.getElementById('w').summary())).messages).toBe(0);
   await expect(page.locator(`${W} header .meta`)).toContainText('情绪模型');
   const evs = await say(page, 'customer', '气死我了！！！你们什么垃圾服务！！！我要投诉！', sec(0));
   const emotion = evs.find((e) => e.kind === 'emotion');
@@ -356,7 +363,7 @@ test('a hostile page cannot hide, restyle or be restyled by the widget', async (
   await expect(page.locator(`${W} .flags li`).first()).toBeVisible();
   await expect(page.locator(`${W} .flags li`).first()).toContainText('高风险');
 
-  // Buttons still show and work.
+  // Buttons still show and work (the page set el.compose before the element was defined).
   const insert = page.locator(`${W} .sugs li.card[data-rule="refund-script"] .opt`).first().getByRole('button', { name: '插入' });
   await expect(insert).toBeVisible();
   expect(await insert.evaluate((b) => getComputedStyle(b).fontSize)).toBe('12px');
@@ -558,7 +565,7 @@ test('clock="auto" stamps messages and ticks every second', async ({ page }) => 
   expect(missed.map((e) => e.detail.event.rule)).toContain('recording-notice');
 });
 
-test('defined once, upgrades properties set before definition, survives a move', async ({ page }) => {
+test('defined once, survives a move, hides with the hidden attribute', async ({ page }) => {
   await mount(page);
   // A second copy of the module (another URL) does not throw on customElements.define.
   const same = await page.evaluate(async () => {
@@ -567,10 +574,15 @@ test('defined once, upgrades properties set before definition, survives a move',
     return mod.LinesmanAssistElement === before;
   });
   expect(same).toBe(true);
-  // The hostile page sets el.compose before the module loads; the harness here moves the element.
+  // Moved in one task (remove + insert): same engine, same conversation.
   await say(page, 'customer', '你好，在吗', sec(0));
   await page.evaluate(() => document.body.prepend(document.getElementById('w')));
   await page.waitForTimeout(100);
   expect((await page.evaluate(() => document.getElementById('w').summary())).messages).toBe(1);
   await expect(row(page, 'greeting')).toHaveAttribute('data-state', 'due');
+  // The hidden attribute still hides it (display is pinned only against page CSS).
+  await page.evaluate(() => (document.getElementById('w').hidden = true));
+  await expect(page.locator(W)).toBeHidden();
+  await page.evaluate(() => (document.getElementById('w').hidden = false));
+  await expect(row(page, 'greeting')).toBeVisible();
 });
