@@ -555,8 +555,28 @@ test('clock="auto" stamps messages and ticks every second', async ({ page }) => 
   await mount(page, { attrs: { clock: null } });
   expect(await page.evaluate(() => document.getElementById('w').clock)).toBe('auto');
   // No ts given: stamped now, so the 120 s notice counts down from about 2:00.
-  await say(page, 'customer', '你好，在吗');
+  await say(page, 'customer', '你好，在吗，我想退款');
   await expect(row(page, 'recording-notice')).toContainText(/剩余 (2:00|1:5\d)/);
+  await expect(page.locator(`${W} .sugs li.card`)).not.toHaveCount(0);
+  // Ticks redraw the countdown but never touch the live regions (no announcement per second).
+  const { live, countdowns } = await page.evaluate(async () => {
+    const root = document.getElementById('w').shadowRoot;
+    let live = 0;
+    const mo = new MutationObserver((records) => (live += records.length));
+    for (const el of root.querySelectorAll('[aria-live], [role=status], [role=alert]')) {
+      mo.observe(el, { childList: true, subtree: true, characterData: true, attributes: true });
+    }
+    const left = root.querySelector('.check li[data-rule="recording-notice"] .left');
+    const countdowns = new Set([left.textContent]);
+    for (let i = 0; i < 26; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      countdowns.add(left.textContent);
+    }
+    mo.disconnect();
+    return { live, countdowns: [...countdowns] };
+  });
+  expect(live).toBe(0);
+  expect(countdowns.length).toBeGreaterThanOrEqual(2);
   // A conversation whose notice deadline passes in about a second: the timer's tick misses it.
   await page.evaluate(() => document.getElementById('w').switchConversation('late'));
   await page.evaluate(() => document.getElementById('w').observe({ role: 'customer', text: '你好，在吗', ts: Date.now() - 119_000 }));

@@ -420,7 +420,7 @@ class LinesmanAssist extends HTMLElement {
     }
     this.#engine = engine;
     this.#pending = null;
-    // Rule labels for suggestions and flags (the engine's info only has the required ones).
+    // Rule labels for suggestions and flags from the playbook JSON (see #label).
     this.#labels = new Map();
     try {
       const o = typeof options.playbook === 'string' ? JSON.parse(options.playbook) : options.playbook;
@@ -693,6 +693,10 @@ class LinesmanAssist extends HTMLElement {
   }
 
   #label(rule) {
+    // info.labels (newer engine builds) covers built-in playbooks too; the
+    // playbook's own JSON, when we fetched or were given it, is the fallback.
+    const labels = this.#engine?.info?.labels;
+    if (labels && typeof labels === 'object' && Object.hasOwn(labels, rule)) return String(labels[rule]);
     return this.#labels.get(rule) ?? rule ?? '';
   }
 
