@@ -62,11 +62,7 @@ const readText = (el) => (typeof el.value === 'string' ? el.value : (el.innerTex
 // Latin text needs a space when appended; Chinese does not.
 const needsSpace = (before, text) => /[A-Za-z0-9.,!?;:]$/.test(before) && /^[A-Za-z0-9]/.test(text);
 
-function toError(err) {
-  if (err instanceof LinesmanError) return err;
-  const e = new LinesmanError(String(err?.message ?? err), err?.problems);
-  return e;
-}
+const toError = (err) => (err instanceof LinesmanError ? err : new LinesmanError(String(err?.message ?? err), err?.problems));
 
 /** A Range over [start, end) of el's text (UTF-16 offsets into textContent). */
 function rangeAt(el, start, end) {
@@ -929,7 +925,7 @@ class LinesmanAssist extends HTMLElement {
     const d = this.#engine ? this.#convs.get(this.#key)?.draft : null;
     const sig = d ? JSON.stringify(d) : '';
     if (!force && sig === this.#draftSig) return;
-    const hadRules = this.#draftSig;
+    const wasShown = this.#draftSig;
     this.#draftSig = sig;
     q.draft.hidden = !d;
     if (!d) {
@@ -963,7 +959,7 @@ class LinesmanAssist extends HTMLElement {
       }),
     );
     // Announce the warning when it appears, not on every keystroke.
-    if (!hadRules) q.status.textContent = `${t.draft}: ${d.events.map((e) => e.label ?? this.#label(e.rule)).join(t.sep)}`;
+    if (!wasShown) q.status.textContent = `${t.draft}: ${d.events.map((e) => e.label ?? this.#label(e.rule)).join(t.sep)}`;
   }
 }
 
