@@ -634,8 +634,11 @@ async function sectionScan(result) {
         if (caught) cell.caught++;
         // A few of the misses (and of the false positives on clean texts).
         const wrong = t.span ? !caught : spans.length > 0;
-        if (wrong && cell.examples.length < 4) {
-          cell.examples.push(t.span ? t.text.slice(t.span[0], t.span[1]) : spans.map(([s, e]) => t.text.slice(s, e)).join(' | '));
+        if (wrong && cell.examples.length < 8) {
+          // Misses with a little context; false positives as the matched text.
+          cell.examples.push(
+            t.span ? t.text.slice(Math.max(0, t.span[0] - 12), t.span[1] + 12) : spans.map(([s, e]) => t.text.slice(s, e)).join(' | '),
+          );
         }
       }
     }
