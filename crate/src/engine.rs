@@ -125,6 +125,11 @@ impl Engine {
         &self.inner.playbook
     }
 
+    /// Who reads customer emotion: "model" or "lexicon" (as in events).
+    pub fn emotion_source(&self) -> &str {
+        self.inner.emotion.source()
+    }
+
     /// Starts a conversation.
     pub fn conversation(&self) -> Conversation {
         Conversation::new(self.clone())

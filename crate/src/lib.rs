@@ -30,7 +30,7 @@ mod similar;
 
 pub use conversation::{ChecklistItem, Conversation, EmotionPoint, Message, RequiredState, Role, Summary};
 pub use emotion::{EmotionLabel, EmotionModel, EmotionReading, Scores};
-#[cfg(feature = "onnx")]
+#[cfg(feature = "tract")]
 pub use emotion::{ModelError, OnnxEmotion};
 pub use engine::Engine;
 pub use event::{Event, EventKind, Severity, Span};

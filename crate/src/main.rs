@@ -16,6 +16,7 @@ USAGE:
     linesman validate PLAYBOOK.json
     linesman draft [--playbook P] TEXT
     linesman playbooks
+    linesman convert-model MODEL.onnx OUT.model
     linesman --help | --version
 
 COMMANDS:
@@ -35,11 +36,16 @@ COMMANDS:
     validate   Check a playbook; prints every problem with its JSON path.
     draft      Check an agent's draft for banned phrases before sending.
     playbooks  List the built-in playbooks.
+    convert-model
+               Write the tensor form of an ONNX emotion model (its weights
+               and metadata; checked to give the ONNX graph's outputs):
+               what the browser build loads (scripts/build-wasm.sh).
 
 OPTIONS:
     -p, --playbook P   A playbook file, or the id of a built-in playbook
                        (default: retail-zh).
-    -m, --model M      An emotion model (ONNX, e.g. models/emotion.onnx) for
+    -m, --model M      An emotion model (ONNX, e.g. models/emotion.onnx, or its
+                       tensor form from convert-model) for
                        customer emotion; without it the built-in lexicon is
                        used (events say which: source \"model\" or \"lexicon\").
     -f, --format F     jsonl (default) or table.
@@ -174,6 +180,17 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             };
             check(&engine, input, o.format, !o.quiet && io::stderr().is_terminal())
         }
+        "convert-model" => {
+            let o = parse(&args[1..])?;
+            let [input, output] = &o.positional[..] else {
+                return Err("convert-model takes MODEL.onnx and OUT.model".into());
+            };
+            let bytes = std::fs::read(input).map_err(|e| format!("{input}: {e}"))?;
+            let out = linesman::OnnxEmotion::onnx_to_tensors(&bytes).map_err(|e| format!("{input}: {e}"))?;
+            std::fs::write(output, &out).map_err(|e| format!("{output}: {e}"))?;
+            println!("{output}: {} bytes (tensor form of {input})", out.len());
+            Ok(ExitCode::SUCCESS)
+        }
         other => Err(format!("unknown command {other:?} (see --help)")),
     }
 }
@@ -198,7 +215,7 @@ fn engine(playbook: Option<&str>, model: Option<&str>) -> Result<Engine, String>
         return Ok(Engine::new(playbook));
     };
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    let model = linesman::OnnxEmotion::from_bytes(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let model = linesman::OnnxEmotion::from_any(&bytes).map_err(|e| format!("{path}: {e}"))?;
     Ok(Engine::with_emotion_model(playbook, Box::new(model)))
 }
 

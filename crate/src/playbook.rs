@@ -228,6 +228,15 @@ impl Playbook {
     pub fn locale(&self) -> &str {
         &self.locale
     }
+
+    /// Every rule's id and label (banned, required, then triggers), for UIs
+    /// that name the rule behind an event.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        let banned = self.banned.iter().map(|r| (r.id.as_str(), r.label.as_deref()));
+        let required = self.required.iter().map(|r| (r.id.as_str(), r.label.as_deref()));
+        let triggers = self.triggers.iter().map(|r| (r.id.as_str(), r.label.as_deref()));
+        banned.chain(required).chain(triggers)
+    }
 }
 
 #[derive(Default)]

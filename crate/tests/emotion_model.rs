@@ -73,6 +73,52 @@ fn wrong_shapes_are_refused_with_what_was_expected() {
     assert!(e.contains("expected inputs (ids, weights)"), "{e}");
 }
 
+/// The tensor form (what the browser loads) gives the ONNX model's outputs.
+#[test]
+fn tensor_form_equals_onnx() {
+    let onnx = OnnxEmotion::from_bytes(&model_bytes()).unwrap();
+    let form = OnnxEmotion::onnx_to_tensors(&model_bytes()).unwrap();
+    let rebuilt = OnnxEmotion::from_tensors(&form).unwrap();
+    let any = OnnxEmotion::from_any(&form).unwrap();
+    let golden = std::fs::read_to_string(repo().join("models/emotion_golden.jsonl")).unwrap();
+    for line in golden.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (ids, weights) = onnx.featurize(v["text"].as_str().unwrap());
+        let want = onnx.run_features(&ids, &weights);
+        for got in [rebuilt.run_features(&ids, &weights), any.run_features(&ids, &weights)] {
+            for k in 0..6 {
+                assert!((got[k] - want[k]).abs() < 1e-6, "{line}: {got:?} vs {want:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_tensor_forms_are_refused() {
+    let good = OnnxEmotion::onnx_to_tensors(&model_bytes()).unwrap();
+    let refused = |bytes: &[u8]| OnnxEmotion::from_tensors(bytes).err().expect("accepted a bad file").to_string();
+    assert!(refused(b"").contains("not the tensor form"));
+    for cut in [9, 12, 40, good.len() / 2, good.len() - 1] {
+        assert!(refused(&good[..cut]).contains("emotion model: tensor form"), "cut at {cut}");
+    }
+    let mut longer = good.clone();
+    longer.push(0);
+    assert!(refused(&longer).contains("after the last tensor"));
+    let spec = b"fnv1a64-v1:32768";
+    let at = good.windows(spec.len()).position(|w| w == spec).expect("metadata in the file");
+    let mut foreign = good.clone();
+    foreign[at + 9] = b'9';
+    assert!(refused(&foreign).contains("made for features \"fnv1a64-v9:32768\""));
+    // A shape that would need an absurd allocation is refused before it is made.
+    let shape = b"[32768,16]";
+    let at = good.windows(shape.len()).position(|w| w == shape).expect("E's shape in the header");
+    let mut huge = good.clone();
+    huge[at..at + 10].copy_from_slice(b"[99999,99]");
+    assert!(refused(&huge).contains("impossible shape"));
+    // An ONNX file is not converted twice.
+    assert!(OnnxEmotion::onnx_to_tensors(&good).is_err());
+}
+
 #[test]
 fn reads_clear_cases_and_context() {
     let m = model();

@@ -1,16 +1,16 @@
 //! Customer emotion: the labels, the [`EmotionModel`] trait every
 //! classifier implements, and the lexicon baseline.
 
-#[cfg_attr(not(any(feature = "onnx", feature = "fuzzing")), allow(dead_code))]
+#[cfg_attr(not(any(feature = "tract", feature = "fuzzing")), allow(dead_code))]
 pub(crate) mod features;
 mod lexicon;
-#[cfg(feature = "onnx")]
+#[cfg(feature = "tract")]
 mod onnx;
 
 use serde::{Deserialize, Serialize};
 
 pub(crate) use lexicon::Lexicon;
-#[cfg(feature = "onnx")]
+#[cfg(feature = "tract")]
 pub use onnx::{ModelError, OnnxEmotion};
 
 /// The customer emotions Linesman tells apart.
@@ -187,7 +187,7 @@ fn carry_context(
 
 /// Intensity 1–5 from the model's confidence in its label, one notch up for
 /// shouting (`!!`, `???`, a word in capitals). Calm is always 1.
-#[cfg_attr(not(feature = "onnx"), allow(dead_code))]
+#[cfg_attr(not(feature = "tract"), allow(dead_code))]
 fn intensity_of(label: EmotionLabel, p: f64, text: &str) -> u8 {
     if label == EmotionLabel::Neutral {
         return 1;
