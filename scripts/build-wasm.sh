@@ -2,13 +2,16 @@
 # Builds the wasm package www/pkg/ (linesman-wasm) without wasm-pack:
 #   cargo (profile "wasm", wasm32-unknown-unknown, simd128)
 #   -> wasm-bindgen --target web (CLI at exactly the version in Cargo.lock)
-#   -> wasm-opt from the npm package binaryen (www/node_modules), -O3.
+#   -> wasm-opt from the npm package binaryen (www/node_modules), -Oz
+#   -> the emotion model converted to its tensor form (pkg/emotion.model) by the
+#      native `linesman convert-model`: the browser build has no ONNX importer.
 #
 # Environment:
 #   SIMD=0           build without +simd128 (default 1)
 #   OUT_DIR=DIR      output directory (default www/pkg)
 #   WASM_OPT=0       skip wasm-opt (default 1)
-#   WASM_OPT_LEVEL   wasm-opt level flag (default -O3: the speed build)
+#   WASM_OPT_LEVEL   wasm-opt level flag (default -Oz)
+#   MODEL=FILE       the ONNX model to convert (default models/emotion.onnx)
 #   CARGO_TARGET_DIR is honoured as usual (default: the workspace's target/).
 set -euo pipefail
 
@@ -17,7 +20,8 @@ cd "$root"
 
 simd="${SIMD:-1}"
 out_dir="${OUT_DIR:-www/pkg}"
-opt_level="${WASM_OPT_LEVEL:--O3}"
+opt_level="${WASM_OPT_LEVEL:--Oz}"
+model="${MODEL:-models/emotion.onnx}"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 target=wasm32-unknown-unknown
 profile=wasm
@@ -58,11 +62,25 @@ say "cargo build (profile $profile, RUSTFLAGS='${rustflags# }')"
 RUSTFLAGS="${rustflags# }" cargo build --locked -p linesman-wasm --target "$target" --profile "$profile"
 raw="$target_dir/$target/$profile/linesman_wasm.wasm"
 
+# Skip the slow part (wasm-opt -Oz takes minutes) when the cargo output and
+# the options are those of the package already in $out_dir.
+stamp="$(sha256sum "$raw" | cut -d' ' -f1) simd=$simd opt=${WASM_OPT:-1}:$opt_level wb=$wb_version"
+if [[ -f "$out_dir/.stamp" && "$(cat "$out_dir/.stamp")" == "$stamp" && -f "$out_dir/linesman_wasm_bg.wasm" ]]; then
+  say "wasm package in $out_dir is up to date"
+  fresh=0
+else
+  fresh=1
+fi
+
+bg="$out_dir/linesman_wasm_bg.wasm"
+size() { stat -c %s "$1"; }
+gz() { gzip -9 -c "$1" | wc -c; }
+
+if [[ "$fresh" == 1 ]]; then
 say "wasm-bindgen --target web -> $out_dir"
 rm -rf "$out_dir"
 wasm-bindgen --target web --out-dir "$out_dir" "$raw"
-bg="$out_dir/linesman_wasm_bg.wasm"
-bindgen_bytes=$(stat -c %s "$bg")
+bindgen_bytes=$(size "$bg")
 
 binaryen_version=none
 if [[ "${WASM_OPT:-1}" != 0 ]]; then
@@ -75,8 +93,6 @@ if [[ "${WASM_OPT:-1}" != 0 ]]; then
   mv "$bg.opt" "$bg"
 fi
 
-size() { stat -c %s "$1"; }
-gz() { gzip -9 -c "$1" | wc -c; }
 wasm_bytes=$(size "$bg")
 wasm_gzip=$(gz "$bg")
 js_bytes=$(size "$out_dir/linesman_wasm.js")
@@ -102,7 +118,17 @@ cat > "$out_dir/build-info.json" <<EOF
   }
 }
 EOF
+echo "$stamp" > "$out_dir/.stamp"
+fi
 
+say "emotion model -> $out_dir/emotion.model (tensor form)"
+# The dev profile: shares its build with `cargo test`, and converting is quick.
+cargo run --locked -q -p linesman --bin linesman -- convert-model "$model" "$out_dir/emotion.model"
+
+wasm_bytes=$(size "$bg")
+wasm_gzip=$(gz "$bg")
+js_bytes=$(size "$out_dir/linesman_wasm.js")
+js_gzip=$(gz "$out_dir/linesman_wasm.js")
 say "sizes ($out_dir)"
 printf '  %-28s %10s %10s\n' file bytes gzip-9
 printf '  %-28s %10s %10s\n' "cargo output" "$(size "$raw")" "$(gz "$raw")"

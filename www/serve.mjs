@@ -40,7 +40,7 @@ const MIME = {
   '.map': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream',
-  '.tar': 'application/x-tar',
+  '.model': 'application/octet-stream',
   '.txt': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',

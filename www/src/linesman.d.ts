@@ -146,7 +146,7 @@ export interface EngineOptions {
   playbook?: object | string;
   /** A built-in playbook: 'retail-zh', 'bank-zh', 'telecom-tw' or 'retail-en'. */
   builtin?: string;
-  /** The emotion model in NNEF form (`emotion.nnef.tar`, made by the build
+  /** The emotion model in tensor form (`emotion.model`, made by the build
    *  from models/emotion.onnx): a URL or its bytes. Without it, the
    *  lexicon reads emotion (events say source: "lexicon"). */
   model?: string | URL | ArrayBuffer | Uint8Array | null;
@@ -158,9 +158,10 @@ export interface PlaybookInfo {
   playbook: string;
   version?: string;
   locale: Locale;
-  description?: string;
-  /** Rule id → label, for required statements. */
+  /** The required statements, in checklist order. */
   required: { id: string; label: string | null }[];
+  /** Rule id → label for every rule that has one (banned, required, trigger). */
+  labels: Record<string, string>;
 }
 
 export declare class Linesman {

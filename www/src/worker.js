@@ -38,8 +38,12 @@ const ops = {
     if (typeof model === 'string') bytes = await load(model);
     else if (model instanceof ArrayBuffer) bytes = new Uint8Array(model);
     else if (model instanceof Uint8Array) bytes = model;
+    // Build first: a refused playbook or model leaves the old engine as it was.
+    const built = new wasm.Engine(json, bytes);
+    for (const c of conversations.values()) c.free();
+    conversations.clear();
     engine?.free();
-    engine = new wasm.Engine(json, bytes);
+    engine = built;
     return { info: JSON.parse(engine.info()), emotionSource: engine.emotionSource() };
   },
   async conversation() {
