@@ -63,7 +63,7 @@ function log(msg) {
 
 const now = () => performance.now();
 const PKG = new URL('../pkg/', import.meta.url);
-const MODEL_URL = new URL('emotion.nnef.tar', PKG).href;
+const MODEL_URL = new URL('emotion.model', PKG).href;
 const breathe = () => new Promise((r) => setTimeout(r, 0));
 
 // ---------------------------------------------------------------- statistics

@@ -3,8 +3,8 @@
 // inputs, in the same page. The result goes to window.__benchResult (run it
 // headless with bench/run-emotion-bench.mjs).
 //
-// Model files: the wasm build reads the model in NNEF form only
-// (pkg/emotion.nnef.tar, made from models/emotion.onnx by the native
+// Model files: the wasm build reads the model in tensor form only
+// (pkg/emotion.model, made from models/emotion.onnx by the native
 // `linesman convert-model` in scripts/build-wasm.sh), so tract loads that;
 // onnxruntime-web loads the ONNX file (/models/emotion.onnx). Same weights:
 // the page fails unless both agree on every input.
@@ -33,7 +33,7 @@ function readConfig() {
     pkg: params.get('pkg') ?? 'pkg',
   };
   if (!/^[\w.-]+$/.test(config.pkg)) throw new Error(`bad ?pkg=${config.pkg}`);
-  config.tractModel = params.get('tractModel') ?? `/${config.pkg}/emotion.nnef.tar`;
+  config.tractModel = params.get('tractModel') ?? `/${config.pkg}/emotion.model`;
 }
 
 const logEl = document.getElementById('log');
@@ -112,7 +112,7 @@ async function main() {
   log(`crossOriginIsolated=${self.crossOriginIsolated}, timer resolution ${result.env.timerResolutionUs.toFixed(1)} µs`);
 
   // Inputs first (not timed). modelBytes: the ONNX file (ort);
-  // tractBytes: the NNEF archive of the same model (tract).
+  // tractBytes: the tensor form of the same model (tract).
   const bytesOf = (url) =>
     fetch(url).then((r) => {
       if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);

@@ -71,7 +71,7 @@ for (let i = 0; i < argv.length; i++) {
   }
 }
 
-for (const f of ['linesman_wasm_bg.wasm', 'linesman_wasm.js', 'emotion.nnef.tar']) {
+for (const f of ['linesman_wasm_bg.wasm', 'linesman_wasm.js', 'emotion.model']) {
   if (!existsSync(join(pkgDir, f))) {
     console.error(`no ${f} in ${pkgDir}: run scripts/build-wasm.sh first`);
     process.exit(1);
@@ -164,7 +164,7 @@ function tables(r, info) {
   const C = r.coldPages;
   const W = r.cold;
   if (C || W) {
-    out.push(`### Cold start (built-in ${r.config.builtin}; model ${info.modelBytes} B NNEF; wasm ${info.build.sizes?.wasm ?? '?'} B)`);
+    out.push(`### Cold start (built-in ${r.config.builtin}; model ${info.modelBytes} B tensor form; wasm ${info.build.sizes?.wasm ?? '?'} B)`);
     out.push('');
     out.push(`| | fresh page, first create (median of ${C?.init?.all.length ?? 0}; range) | fresh worker in a warm page (median of ${W?.init?.all.length ?? 0}) |`);
     out.push('|---|---:|---:|');
@@ -325,7 +325,7 @@ try {
   }
 
   const build = existsSync(join(pkgDir, 'build-info.json')) ? await readJson(join(pkgDir, 'build-info.json')) : {};
-  const model = await readFile(join(pkgDir, 'emotion.nnef.tar'));
+  const model = await readFile(join(pkgDir, 'emotion.model'));
   const wasmFile = await readFile(join(pkgDir, 'linesman_wasm_bg.wasm'));
   const info = {
     browser: `Chromium ${browser.version()}`,

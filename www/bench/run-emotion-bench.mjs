@@ -7,8 +7,8 @@
 //        [--pkg DIR] [--label NAME] [--models-dir DIR] [--timeout SECONDS] [--no-write]
 //
 // --pkg: the wasm package directory under www/ (default pkg; e.g. pkg-nosimd).
-//   tract (our wasm) loads the model from PKG/emotion.nnef.tar (the build's
-//   NNEF conversion); onnxruntime-web loads emotion.onnx from --models-dir.
+//   tract (our wasm) loads the model from PKG/emotion.model (the build's
+//   tensor-form conversion); onnxruntime-web loads emotion.onnx from --models-dir.
 // --models-dir: where emotion.onnx is (default the repo's models/, or $LINESMAN_MODELS_DIR).
 
 import { spawn } from 'node:child_process';
@@ -58,9 +58,9 @@ if (!existsSync(join(pkgDir, 'linesman_wasm_bg.wasm'))) {
   console.error(`no wasm package in ${pkgDir}: run scripts/build-wasm.sh first`);
   process.exit(1);
 }
-const nnefFile = join(pkgDir, 'emotion.nnef.tar');
-if (!existsSync(nnefFile)) {
-  console.error(`no ${nnefFile} (the NNEF model tract loads): run scripts/build-wasm.sh first`);
+const tractModelFile = join(pkgDir, 'emotion.model');
+if (!existsSync(tractModelFile)) {
+  console.error(`no ${tractModelFile} (the tensor form tract loads): run scripts/build-wasm.sh first`);
   process.exit(1);
 }
 const readJson = async (p) => JSON.parse(await readFile(p, 'utf8'));
@@ -87,7 +87,7 @@ function table(r, info) {
   const L = r.latency;
   const C = r.coldStart;
   const out = [];
-  out.push(`Emotion model (tract: NNEF ${r.config.tractModelBytes ?? '?'} B; ort: ONNX ${r.config.modelBytes} B), ` +
+  out.push(`Emotion model (tract: tensor form ${r.config.tractModelBytes ?? '?'} B; ort: ONNX ${r.config.modelBytes} B), ` +
     `${r.config.messages} messages (zh+en), features: ${r.config.featureSource} ` +
     `(${r.config.featuresPerMessage.min}–${r.config.featuresPerMessage.max} per message, median ${r.config.featuresPerMessage.median}); ` +
     `${L.tract.n} timed runs per engine in interleaved blocks of ${r.config.block}; one thread each.`);
@@ -151,8 +151,8 @@ try {
     label: opts.label,
     model: modelFile,
     modelSha256,
-    tractModel: nnefFile,
-    tractModelSha256: await sha256(nnefFile),
+    tractModel: tractModelFile,
+    tractModelSha256: await sha256(tractModelFile),
   };
   const text = table(result, info);
   console.log(text);

@@ -98,7 +98,7 @@ const STRINGS = {
 // How long an agent line sits in the compose box before it is sent during
 // playback (story ms): long enough to see the draft check at 1×.
 const DRAFT_MS = 1500;
-const MODEL_URL = new URL('../pkg/emotion.nnef.tar', import.meta.url).href;
+const MODEL_URL = new URL('../pkg/emotion.model', import.meta.url).href;
 const FLAG_CHANNEL = 'linesman-flags';
 
 const params = new URLSearchParams(location.search);

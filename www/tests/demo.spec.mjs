@@ -69,7 +69,7 @@ const lastEvent = (page, conversation, kind) =>
   );
 
 async function modelShipped(request) {
-  const r = await request.head('pkg/emotion.nnef.tar');
+  const r = await request.head('pkg/emotion.model');
   return r.ok();
 }
 

@@ -25,7 +25,7 @@ export interface LinesmanAssistEventMap {
 export declare class LinesmanAssistElement extends HTMLElement {
   /** Attribute `playbook`: a playbook JSON URL or `builtin:ID`; default `builtin:retail-zh`. */
   playbook: string;
-  /** Attribute `model`: URL of emotion.nnef.tar, or "none" for the lexicon; default ../../pkg/emotion.nnef.tar. */
+  /** Attribute `model`: URL of emotion.model, or "none" for the lexicon; default ../../pkg/emotion.model. */
   model: string;
   /** Reads the UI language in use (attribute `locale`, else the playbook's); setting it sets the attribute (null removes it). */
   locale: Locale;

@@ -12,7 +12,7 @@ import { STRINGS, matchLocale } from './i18n.js';
 import { CSS } from './style.js';
 
 const TAG = 'linesman-assist';
-const DEFAULT_MODEL = new URL('../../pkg/emotion.nnef.tar', import.meta.url).href;
+const DEFAULT_MODEL = new URL('../../pkg/emotion.model', import.meta.url).href;
 const KEEP_SUGGESTIONS = 3;
 const KEEP_FLAGS = 20;
 const KEEP_BANNED = 10;
