@@ -77,48 +77,48 @@ size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
 
 if [[ "$fresh" == 1 ]]; then
-say "wasm-bindgen --target web -> $out_dir"
-rm -rf "$out_dir"
-wasm-bindgen --target web --out-dir "$out_dir" "$raw"
-bindgen_bytes=$(size "$bg")
+  say "wasm-bindgen --target web -> $out_dir"
+  rm -rf "$out_dir"
+  wasm-bindgen --target web --out-dir "$out_dir" "$raw"
+  bindgen_bytes=$(size "$bg")
 
-binaryen_version=none
-if [[ "${WASM_OPT:-1}" != 0 ]]; then
-  binaryen_version="$("$wasm_opt" --version | awk '{ print $3 }')"
-  say "wasm-opt $opt_level (binaryen $binaryen_version)"
-  "$wasm_opt" "$opt_level" \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
-    "$bg" -o "$bg.opt"
-  mv "$bg.opt" "$bg"
-fi
+  binaryen_version=none
+  if [[ "${WASM_OPT:-1}" != 0 ]]; then
+    binaryen_version="$("$wasm_opt" --version | awk '{ print $3 }')"
+    say "wasm-opt $opt_level (binaryen $binaryen_version)"
+    "$wasm_opt" "$opt_level" \
+      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
+      "$bg" -o "$bg.opt"
+    mv "$bg.opt" "$bg"
+  fi
 
-wasm_bytes=$(size "$bg")
-wasm_gzip=$(gz "$bg")
-js_bytes=$(size "$out_dir/linesman_wasm.js")
-js_gzip=$(gz "$out_dir/linesman_wasm.js")
+  wasm_bytes=$(size "$bg")
+  wasm_gzip=$(gz "$bg")
+  js_bytes=$(size "$out_dir/linesman_wasm.js")
+  js_gzip=$(gz "$out_dir/linesman_wasm.js")
 
-cat > "$out_dir/build-info.json" <<EOF
-{
-  "package": "linesman-wasm",
-  "profile": "$profile",
-  "simd128": $([[ "$simd" == 1 ]] && echo true || echo false),
-  "rustflags": "${rustflags# }",
-  "rustc": "$(rustc --version)",
-  "wasmBindgen": "$wb_version",
-  "binaryen": "$binaryen_version",
-  "wasmOpt": "$([[ "${WASM_OPT:-1}" != 0 ]] && echo "$opt_level" || echo none)",
-  "sizes": {
-    "cargoWasm": $(size "$raw"),
-    "bindgenWasm": $bindgen_bytes,
-    "wasm": $wasm_bytes,
-    "wasmGzip": $wasm_gzip,
-    "js": $js_bytes,
-    "jsGzip": $js_gzip
+  cat > "$out_dir/build-info.json" <<EOF
+  {
+    "package": "linesman-wasm",
+    "profile": "$profile",
+    "simd128": $([[ "$simd" == 1 ]] && echo true || echo false),
+    "rustflags": "${rustflags# }",
+    "rustc": "$(rustc --version)",
+    "wasmBindgen": "$wb_version",
+    "binaryen": "$binaryen_version",
+    "wasmOpt": "$([[ "${WASM_OPT:-1}" != 0 ]] && echo "$opt_level" || echo none)",
+    "sizes": {
+      "cargoWasm": $(size "$raw"),
+      "bindgenWasm": $bindgen_bytes,
+      "wasm": $wasm_bytes,
+      "wasmGzip": $wasm_gzip,
+      "js": $js_bytes,
+      "jsGzip": $js_gzip
+    }
   }
-}
 EOF
-echo "$stamp" > "$out_dir/.stamp"
+  echo "$stamp" > "$out_dir/.stamp"
 fi
 
 say "emotion model -> $out_dir/emotion.model (tensor form)"
@@ -134,3 +134,4 @@ printf '  %-28s %10s %10s\n' file bytes gzip-9
 printf '  %-28s %10s %10s\n' "cargo output" "$(size "$raw")" "$(gz "$raw")"
 printf '  %-28s %10s %10s\n' "linesman_wasm_bg.wasm" "$wasm_bytes" "$wasm_gzip"
 printf '  %-28s %10s %10s\n' "linesman_wasm.js" "$js_bytes" "$js_gzip"
+printf '  %-28s %10s %10s\n' "emotion.model" "$(size "$out_dir/emotion.model")" "$(gz "$out_dir/emotion.model")"
