@@ -48,6 +48,8 @@ cargo test --workspace --locked
 # --- browser ------------------------------------------------------------------
 say "npm packages (www/)"
 (cd www && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+say "TypeScript declarations (tsc --noEmit)"
+(cd www && npx tsc -p tsconfig.json)
 say "wasm package (www/pkg)"
 ./scripts/build-wasm.sh
 say "browser tests (headless $(/usr/bin/chromium --version 2>/dev/null || echo chromium))"
