@@ -583,6 +583,20 @@ test('clock="auto" stamps messages and ticks every second', async ({ page }) => 
   await expect(row(page, 'recording-notice')).toHaveAttribute('data-state', 'missed', { timeout: 5000 });
   const missed = (await events(page, 'linesman:event')).filter((e) => e.detail.conversation === 'late' && e.detail.event.kind === 'required_missed');
   expect(missed.map((e) => e.detail.event.rule)).toContain('recording-notice');
+  // Regression: a conversation out of view is ticked too, so its deadline is
+  // missed on time (and its flag raised) while the agent is in another chat.
+  await page.evaluate(async () => {
+    const w = document.getElementById('w');
+    await w.observe({ role: 'customer', text: '你好，在吗', ts: Date.now() - 119_000 }, 'background');
+    await w.switchConversation('late');
+  });
+  await expect
+    .poll(async () =>
+      (await events(page, 'linesman:event')).some(
+        (e) => e.detail.conversation === 'background' && e.detail.event.kind === 'required_missed' && e.detail.event.rule === 'recording-notice',
+      ),
+    { timeout: 5000 })
+    .toBe(true);
 });
 
 test('defined once, survives a move, hides with the hidden attribute', async ({ page }) => {

@@ -661,14 +661,18 @@ class LinesmanAssist extends HTMLElement {
     this.#timer = 0;
   }
 
+  // Every open conversation, not only the one in view: a chat in the
+  // background still misses its deadlines (and raises its flags) on time.
   #autoTick() {
     this.#renderCountdowns();
-    if (!this.#engine || this.#ticking || !this.#convs.get(this.#key)?.loaded) return;
+    if (!this.#engine || this.#ticking) return;
+    const keys = [...this.#convs].filter(([, s]) => s.loaded).map(([k]) => k);
+    if (!keys.length) return;
     this.#ticking = true;
     const now = Date.now();
-    this.#step(this.#key, (c) => c.tick(now), null, now)
-      .catch(() => {})
-      .finally(() => (this.#ticking = false));
+    Promise.allSettled(keys.map((k) => this.#step(k, (c) => c.tick(now), null, now))).finally(
+      () => (this.#ticking = false),
+    );
   }
 
   // ---- rendering ----------------------------------------------------------------
