@@ -96,7 +96,7 @@ fn tensor_form_equals_onnx() {
 #[test]
 fn bad_tensor_forms_are_refused() {
     let good = OnnxEmotion::onnx_to_tensors(&model_bytes()).unwrap();
-    let refused = |bytes: &[u8]| OnnxEmotion::from_tensors(bytes).err().expect("accepted a bad file").to_string();
+    let refused = |bytes: &[u8]| OnnxEmotion::from_tensors(bytes).expect_err("accepted a bad file").to_string();
     assert!(refused(b"").contains("not the tensor form"));
     for cut in [9, 12, 40, good.len() / 2, good.len() - 1] {
         assert!(refused(&good[..cut]).contains("emotion model: tensor form"), "cut at {cut}");

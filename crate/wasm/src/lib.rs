@@ -33,7 +33,7 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
 /// Milliseconds from JS (a double) as the core's u64; negative or not
 /// finite is refused rather than wrapped.
 fn millis(what: &str, v: f64) -> Result<u64, JsError> {
-    if v.is_finite() && v >= 0.0 && v <= 9_007_199_254_740_991.0 {
+    if (0.0..=9_007_199_254_740_991.0).contains(&v) {
         Ok(v as u64)
     } else {
         Err(JsError::new(&format!("{what} must be milliseconds since the epoch, got {v}")))
