@@ -6,7 +6,7 @@
 //   node bench/run-assist-bench.mjs [--cold-pages N] [--memory-pages N] [--sections a,b] [--cold N]
 //        [--rounds N] [--conv N] [--tput N] [--scan-rounds N] [--scan-reps N]
 //        [--scan-block N] [--scan-texts N] [--worker-scan-rounds N]
-//        [--label NAME] [--timeout SECONDS] [--no-write] [--chromium-arg ARG]...
+//        [--parts-first rules|model] [--label NAME] [--timeout SECONDS] [--no-write] [--chromium-arg ARG]...
 //
 // --chromium-arg: one more Chromium flag (repeatable), for experiments, e.g.
 //   --chromium-arg --js-flags=--no-wasm-lazy-compilation; recorded in the result.
@@ -22,13 +22,14 @@
 // performance.measureUserAgentSpecificMemory() (JS heaps by realm; it does
 // not count wasm memory). Then one page runs every other section (assist.js).
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../tests/chromium.mjs';
 
@@ -59,6 +60,7 @@ for (let i = 0; i < argv.length; i++) {
   };
   if (PAGE_INTS[a]) pageParams.set(PAGE_INTS[a], val());
   else if (a === '--sections') pageParams.set('sections', val());
+  else if (a === '--parts-first') pageParams.set('partsFirst', val());
   else if (a === '--cold-pages') opts.coldPages = Number(val());
   else if (a === '--memory-pages') opts.memoryPages = Number(val());
   else if (a === '--label') opts.label = val();
@@ -79,6 +81,19 @@ for (const f of ['linesman_wasm_bg.wasm', 'linesman_wasm.js', 'emotion.model']) 
 }
 
 const readJson = async (p) => JSON.parse(await readFile(p, 'utf8'));
+
+/** The commit checked out (the bench files' and the core's; the wasm in pkg/ is only as new as its build: see pkgStamp). */
+function gitHead() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: wwwDir, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+/** pkg/.stamp: the cargo output's sha256 and the build options of the wasm measured. */
+const wasmSha = (dir) => createHash('sha256').update(readFileSync(join(dir, 'linesman_wasm_bg.wasm'))).digest('hex');
+const wasmShaAtStart = wasmSha(pkgDir);
+const pkgStamp = (dir) => (existsSync(join(dir, '.stamp')) ? readFileSync(join(dir, '.stamp'), 'utf8').trim() : null);
 
 /** Starts serve.mjs on a free port; resolves with {url, child}. */
 function startServer() {
@@ -177,7 +192,7 @@ function tables(r, info) {
     if (C) out.push(`Goal ≤ 300 ms for create with the model in a fresh page: **${C.model.medianMs <= 300 ? 'met' : 'NOT met'}** (${fmt(C.model.medianMs)} ms).`);
   }
   if (P) {
-    out.push(`Parts, raw wasm on the main thread of a fresh page: glue import ${fmt(P.glueImportMs)} ms, wasm fetch ${fmt(P.wasmFetchMs)} ms, ` +
+    out.push(`Parts (${P.first ?? 'rules'} built first), raw wasm on the main thread of a fresh page: glue import ${fmt(P.glueImportMs)} ms, wasm fetch ${fmt(P.wasmFetchMs)} ms, ` +
       `compile ${fmt(P.compileMs)} ms, instantiate ${fmt(P.instantiateMs)} ms, model fetch ${fmt(P.modelFetchMs)} ms, engine build rules only ` +
       `${fmt(P.engineBuildRulesMs.median)} ms (first ${fmt(P.engineBuildRulesMs.first)}), with the model ${fmt(P.engineBuildModelMs.median)} ms ` +
       `(first ${fmt(P.engineBuildModelMs.first)}).`);
@@ -271,7 +286,7 @@ function tables(r, info) {
   out.push('');
   out.push(`Machine: ${info.cpu} × ${info.cores}, ${mib(info.mem)} MiB; load average ${info.loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ` +
     `${info.loadAfter.map((x) => x.toFixed(2)).join(' ')} after. ${info.browser}, timer resolution ${fmt(r.env.timerResolutionUs)} µs, crossOriginIsolated=${r.env.crossOriginIsolated}. ` +
-    `Build: profile ${info.build.profile ?? '?'}, wasm-opt ${info.build.wasmOpt ?? '?'} (binaryen ${info.build.binaryen ?? '?'}), simd128=${info.build.simd128}, ` +
+    `Commit ${gitHead()}; pkg .stamp ${pkgStamp(pkgDir)?.slice(0, 12) ?? '?'}. Build: profile ${info.build.profile ?? '?'}, wasm-opt ${info.build.wasmOpt ?? '?'} (binaryen ${info.build.binaryen ?? '?'}), simd128=${info.build.simd128}, ` +
     `wasm ${info.build.sizes?.wasm ?? '?'} B / ${info.build.sizes?.wasmGzip ?? '?'} B gzip.`);
   return out.join('\n');
 }
@@ -340,7 +355,8 @@ try {
     modelGzip: gzipSync(model, { level: 9 }).length,
     wasmBytes: wasmFile.length,
   };
-  result.runner = { ...info, label: opts.label, chromiumArgs: opts.chromiumArgs };
+  result.runner = { ...info, label: opts.label, chromiumArgs: opts.chromiumArgs, commit: gitHead(), pkgStamp: pkgStamp(pkgDir), wasmSha256: wasmShaAtStart, wasmUnchanged: wasmSha(pkgDir) === wasmShaAtStart };
+  if (!result.runner.wasmUnchanged) console.error('WARNING: pkg/linesman_wasm_bg.wasm changed during the run');
   const text = tables(result, info);
   console.log(text);
 

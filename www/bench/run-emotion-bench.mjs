@@ -11,9 +11,10 @@
 //   tensor-form conversion); onnxruntime-web loads emotion.onnx from --models-dir.
 // --models-dir: where emotion.onnx is (default the repo's models/, or $LINESMAN_MODELS_DIR).
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -65,6 +66,19 @@ if (!existsSync(tractModelFile)) {
 }
 const readJson = async (p) => JSON.parse(await readFile(p, 'utf8'));
 
+/** The commit checked out (the bench files' and the core's; the wasm in pkg/ is only as new as its build: see pkgStamp). */
+function gitHead() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: wwwDir, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+/** pkg/.stamp: the cargo output's sha256 and the build options of the wasm measured. */
+const wasmSha = (dir) => createHash('sha256').update(readFileSync(join(dir, 'linesman_wasm_bg.wasm'))).digest('hex');
+const wasmShaAtStart = wasmSha(pkgDir);
+const pkgStamp = (dir) => (existsSync(join(dir, '.stamp')) ? readFileSync(join(dir, '.stamp'), 'utf8').trim() : null);
+
 /** Starts serve.mjs on a free port; resolves with {url, child}. */
 function startServer() {
   return new Promise((resolveStart, reject) => {
@@ -112,10 +126,11 @@ function table(r, info) {
   out.push(`Versions: ${info.browser}, onnxruntime-web ${info.ortWeb}, wasm-bindgen ${info.build.wasmBindgen ?? '?'}, ` +
     `binaryen ${info.build.binaryen ?? '?'} (${info.build.wasmOpt ?? '?'}), ${info.build.rustc ?? ''}, simd128=${info.build.simd128}; ` +
     `wasm ${info.build.sizes?.wasm ?? '?'} B raw / ${info.build.sizes?.wasmGzip ?? '?'} B gzip ` +
-    `(ort-wasm-simd-threaded.wasm ${info.ortWasm.bytes} B / ${info.ortWasm.gzip} B gzip).`);
+    `(ort-wasm-simd-threaded.wasm ${info.ortWasm.bytes} B / ${info.ortWasm.gzip} B gzip). Commit ${gitHead()}; pkg .stamp ${pkgStamp(pkgDir)?.slice(0, 12) ?? '?'}.`);
   return out.join('\n');
 }
 
+const loadBefore = loadavg();
 const { url, child } = await startServer();
 let browser;
 let exitCode = 0;
@@ -147,6 +162,14 @@ try {
   const modelSha256 = await sha256(modelFile);
   result.runner = {
     ...info,
+    commit: gitHead(),
+    cpu: cpus()[0]?.model ?? '?',
+    cores: cpus().length,
+    loadBefore,
+    loadAfter: loadavg(),
+    pkgStamp: pkgStamp(pkgDir),
+    wasmSha256: wasmShaAtStart,
+    wasmUnchanged: wasmSha(pkgDir) === wasmShaAtStart,
     pkg: opts.pkg,
     label: opts.label,
     model: modelFile,
@@ -154,6 +177,7 @@ try {
     tractModel: tractModelFile,
     tractModelSha256: await sha256(tractModelFile),
   };
+  if (!result.runner.wasmUnchanged) console.error('WARNING: the wasm changed during the run');
   const text = table(result, info);
   console.log(text);
   if (!result.agreement.pass) exitCode = 1;
