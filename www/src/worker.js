@@ -4,7 +4,9 @@
 
 import init, * as wasm from '../pkg/linesman_wasm.js';
 
-let ready = null; // Promise of the wasm module, started by the first message
+// The wasm starts loading as soon as the worker does.
+const ready = init();
+ready.catch(() => {}); // reported to every call that awaits it
 let engine = null;
 const conversations = new Map();
 let nextId = 1;
@@ -25,7 +27,7 @@ const ops = {
   async builtins() {
     return wasm.builtinPlaybooks();
   },
-  async create({ playbook, builtin, model }) {
+  async create({ playbook, builtin, model }, modelBytes) {
     let json = playbook;
     if (builtin != null) {
       json = wasm.builtinPlaybook(builtin);
@@ -35,7 +37,7 @@ const ops = {
     }
     if (json == null) throw new Error('a playbook (object or JSON) or a built-in playbook id is required');
     let bytes;
-    if (typeof model === 'string') bytes = await load(model);
+    if (typeof model === 'string') bytes = await modelBytes;
     else if (model instanceof ArrayBuffer) bytes = new Uint8Array(model);
     else if (model instanceof Uint8Array) bytes = model;
     // Build first: a refused playbook or model leaves the old engine as it was.
@@ -77,12 +79,14 @@ const ops = {
 
 self.onmessage = async (e) => {
   const { id, op, args } = e.data;
+  // The model downloads while the wasm compiles, not after.
+  const modelBytes = op === 'create' && typeof args?.model === 'string' ? load(args.model) : null;
+  modelBytes?.catch(() => {}); // awaited (and reported) by create
   try {
-    ready ??= init();
     await ready;
     const fn = ops[op];
     if (!fn) throw new Error(`unknown operation ${op}`);
-    const value = await fn(args ?? {});
+    const value = await fn(args ?? {}, modelBytes);
     self.postMessage({ id, ok: true, value });
   } catch (err) {
     const error = { message: String(err?.message ?? err) };

@@ -61,8 +61,9 @@ pub struct Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// `playbook`: the JSON text. `model`: the emotion model's NNEF archive
-    /// (`emotion.nnef.tar`), or nothing for the lexicon.
+    /// `playbook`: the JSON text. `model`: the emotion model's tensor form
+    /// (`emotion.model`, from `linesman convert-model`), or nothing for the
+    /// lexicon.
     #[wasm_bindgen(constructor)]
     pub fn new(playbook: &str, model: Option<Vec<u8>>) -> Result<Engine, JsValue> {
         let playbook = Playbook::from_json(playbook).map_err(|e| playbook_error(&e))?;
@@ -160,7 +161,7 @@ pub struct EmotionBench {
 
 #[wasm_bindgen]
 impl EmotionBench {
-    /// Loads the model (NNEF archive), checks it and optimises it: what the
+    /// Loads the model (tensor form), checks it and optimises it: what the
     /// cold-start figure measures.
     #[wasm_bindgen(constructor)]
     pub fn new(model_bytes: &[u8]) -> Result<EmotionBench, JsError> {
