@@ -15,7 +15,9 @@
 //!    remembering that a break was there (whole-word checks need it);
 //!    self-censoring marks between letters (`f*ck`) are kept as `*`;
 //! 5. runs of one character are squeezed into one, remembering the count, so
-//!    `fuuuuck` and `滚滚滚` match while `good` is not taken for `god`.
+//!    `fuuuuck` and `滚滚滚` match while `good` is not taken for `god`;
+//!    across a gap only spaced-out letters squeeze (`a s s`, not the `t t` of
+//!    `i d i o t they`; [`normalize_stutters`] reads `u-up` as a stutter).
 //!
 //! Skeletons also collapse `l` into `i` (a `1` may stand for either); the
 //! matcher checks the exact letters afterwards, see [`NChar::exact`].
@@ -34,6 +36,7 @@ pub(crate) const LEET: u8 = 2; // a digit or symbol read as a letter
 pub(crate) const BREAK: u8 = 4; // a separator was dropped right before this char
 pub(crate) const MASKED: u8 = 8; // a self-censoring mark
 pub(crate) const DIGIT: u8 = 16; // an ASCII digit kept as a digit
+pub(crate) const SPACED: u8 = 32; // the run was squeezed across a gap: spaced-out letters (`i l l`)
 
 /// One char of a skeleton and where it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +79,12 @@ impl Normalized {
     pub fn has_masks(&self) -> bool {
         self.chars.iter().any(|c| c.is(MASKED))
     }
+
+    /// Whether a lone letter was kept apart from the next word, which starts
+    /// with it (`u-up`): [`normalize_stutters`] reads the text otherwise.
+    pub fn has_stutters(&self) -> bool {
+        (1..self.chars.len()).any(|i| self.chars[i].sk == WORD_GAP && (i == 1 || self.chars[i - 1].is(BREAK)))
+    }
 }
 
 /// How self-censoring marks are read.
@@ -98,7 +107,16 @@ struct Folded {
 /// Normalises `text` (see the module docs).
 pub(crate) fn normalize(text: &str, masks: Masks) -> Normalized {
     let folded = fold_all(text);
-    skeleton(&folded, masks)
+    skeleton(&folded, masks, false)
+}
+
+/// [`normalize`], reading a lone letter before a word that starts with it
+/// as a stutter (`shut u-up`, `n-no`): squeezed into the word. The plain
+/// reading keeps them apart (`I love`, `i d i o t they`); see
+/// [`Normalized::has_stutters`].
+pub(crate) fn normalize_stutters(text: &str, masks: Masks) -> Normalized {
+    let folded = fold_all(text);
+    skeleton(&folded, masks, true)
 }
 
 /// Steps 1 and 2: compatibility fold and Traditional → Simplified.
@@ -475,10 +493,30 @@ fn stretch_roles(folded: &[Folded], masks: Masks) -> Vec<Role> {
     roles
 }
 
-/// Steps 3 to 5.
-fn skeleton(folded: &[Folded], masks: Masks) -> Normalized {
+/// Whether a squeezable letter starts a piece (chars between separators)
+/// that squeezes into one skeleton char (`s`, `ss`): a spaced-out letter.
+/// Only meaningful at the first letter of a piece.
+fn lone_letters(roles: &[Role]) -> Vec<bool> {
+    let squeezable = |f: u8| f & (MASKED | DIGIT) == 0;
+    let sk = |ch: char, f: u8| if f & LATIN != 0 { skeleton_letter(ch) } else { ch };
+    let mut lone = vec![false; roles.len()];
+    for i in (0..roles.len()).rev() {
+        let Role::Letter(ch, flags) = roles[i] else { continue };
+        lone[i] = match roles.get(i + 1) {
+            None | Some(Role::Sep) => true,
+            Some(&Role::Letter(next, next_flags)) => {
+                squeezable(flags) && squeezable(next_flags) && sk(ch, flags) == sk(next, next_flags) && lone[i + 1]
+            }
+        };
+    }
+    lone
+}
+
+/// Steps 3 to 5 (`stutters`: see [`normalize_stutters`]).
+fn skeleton(folded: &[Folded], masks: Masks, stutters: bool) -> Normalized {
     let n = folded.len();
     let roles = roles(folded, masks);
+    let lone = lone_letters(&roles);
     // Skeleton chars are at most four bytes each.
     let mut out = Normalized { text: String::with_capacity(4 * n), chars: Vec::with_capacity(n) };
     // The dropped separator before the current piece, if any.
@@ -486,7 +524,7 @@ fn skeleton(folded: &[Folded], masks: Masks) -> Normalized {
     // Length in skeleton chars of the current piece (between separators),
     // and of the piece before the last gap.
     let (mut piece, mut prev_piece) = (0usize, 0usize);
-    for (f, role) in folded.iter().zip(roles) {
+    for (i, (f, role)) in folded.iter().zip(roles).enumerate() {
         let Role::Letter(ch, mut flags) = role else {
             if !out.chars.is_empty() && gap.is_none() {
                 gap = Some((f.start, f.end));
@@ -500,8 +538,10 @@ fn skeleton(folded: &[Folded], masks: Masks) -> Normalized {
             let last_sk = last.sk;
             let squeezable = flags & (MASKED | DIGIT) == 0 && !last.is(MASKED | DIGIT);
             // Across a gap, only spaced-out letters squeeze (`a s s`): the
-            // two s of `is stupid` belong to different words.
-            let spaced = gap.is_none() || prev_piece == 1;
+            // two s of `is stupid` belong to different words, and so do the
+            // two t of `i d i o t they` (a lone letter, then a word), unless
+            // read as a stutter.
+            let spaced = gap.is_none() || (prev_piece == 1 && (lone[i] || stutters));
             if squeezable && last_sk == sk && spaced {
                 // `he1l`: a leet char in the run relaxes the exact-letter check.
                 last.run += 1;
@@ -510,6 +550,7 @@ fn skeleton(folded: &[Folded], masks: Masks) -> Normalized {
                 if gap.take().is_some() {
                     // The squeezed char starts this piece too.
                     piece = 1;
+                    last.flags |= SPACED;
                 }
                 continue;
             }
@@ -546,14 +587,16 @@ fn skeleton(folded: &[Folded], masks: Masks) -> Normalized {
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn check_invariants(text: &str) {
     for masks in [Masks::Keep, Masks::Drop] {
-        let n = normalize(text, masks);
-        let (mut start, mut end) = (0, 0);
-        for c in &n.chars {
-            assert!(c.start < c.end && c.start >= start && c.end >= end && c.end <= text.len());
-            assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
-            (start, end) = (c.start, c.end);
+        for read in [normalize, normalize_stutters] {
+            let n = read(text, masks);
+            let (mut start, mut end) = (0, 0);
+            for c in &n.chars {
+                assert!(c.start < c.end && c.start >= start && c.end >= end && c.end <= text.len());
+                assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
+                (start, end) = (c.start, c.end);
+            }
+            assert_eq!(read(&n.text, masks).text, n.text, "normalising twice changed {text:?}");
         }
-        assert_eq!(normalize(&n.text, masks).text, n.text, "normalising twice changed {text:?}");
     }
 }
 
@@ -592,6 +635,10 @@ pub(crate) mod tests {
             ("he'll", "he'i"),
             ("is stupid", "is\u{1f}stupid"),
             ("a s s", "as"),
+            ("a s ss", "as"),
+            // A spaced-out letter and a word starting with it: two words.
+            ("i d i o t they", "idiot\u{1f}they"),
+            ("s m h he", "smh\u{1f}he"),
             ("РАУРАL", "paypai"),
             ("ⓕⓤⓒⓚ", "fuck"),
         ];
@@ -610,6 +657,38 @@ pub(crate) mod tests {
         let n = normalize("good", Masks::Keep);
         assert_eq!(n.text, "god");
         assert_eq!(n.chars[1].run, 2);
+        assert!(!n.chars[1].is(SPACED));
+        // Spaced-out letters squeeze across gaps, and say so.
+        let n = normalize("w i l l", Masks::Keep);
+        assert_eq!(n.text, "wi");
+        assert_eq!(n.chars[1].run, 3);
+        assert!(n.chars[1].is(SPACED) && n.chars[1].is(BREAK));
+    }
+
+    /// Regression: the last of some spaced-out letters squeezed with the
+    /// first letter of the next word (`t` + `they`), so the banned word no
+    /// longer ended at a word boundary.
+    #[test]
+    fn a_spaced_letter_does_not_squeeze_into_the_next_word() {
+        let n = normalize("i d i o t they", Masks::Keep);
+        let t = n.chars.iter().position(|c| c.exact == 't').unwrap();
+        assert_eq!((n.chars[t].start, n.chars[t].end, n.chars[t].run), (8, 9, 1));
+        assert_eq!(n.chars[t + 1].sk, WORD_GAP);
+        let n = normalize("t they", Masks::Keep);
+        assert_eq!(normalize(&n.text, Masks::Keep).text, n.text);
+        // Read as a stutter only when asked.
+        for (text, plain, stutter) in [
+            ("shut u-up", "shutu\u{1f}up", "shutup"),
+            ("I love it", "i\u{1f}ioveit", "ioveit"),
+            ("a add", "a\u{1f}ad", "ad"),
+        ] {
+            let n = normalize(text, Masks::Keep);
+            assert_eq!((n.text.as_str(), n.has_stutters()), (plain, true), "{text:?}");
+            assert_eq!(normalize_stutters(text, Masks::Keep).text, stutter, "{text:?}");
+        }
+        for text in ["is stupid", "a s s", "so stupid", "f u c k"] {
+            assert!(!normalize(text, Masks::Keep).has_stutters(), "{text:?}");
+        }
     }
 
     #[test]

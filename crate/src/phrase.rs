@@ -17,7 +17,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 /// Largest phrase set compiled to a DFA (see [`PhraseSetBuilder::build`]).
 const DFA_MAX_PATTERNS: usize = 1_000;
 
-use crate::normalize::{normalize, Masks, NChar, Normalized, BREAK, DIGIT, LATIN, LEET, MASK, MASKED};
+use crate::normalize::{
+    normalize, normalize_stutters, Masks, NChar, Normalized, BREAK, DIGIT, LATIN, LEET, MASK, MASKED, SPACED, WORD_GAP,
+};
 
 /// A text normalised once for every phrase set that looks at it.
 pub(crate) struct Prepared<'t> {
@@ -26,13 +28,35 @@ pub(crate) struct Prepared<'t> {
     /// The same text with self-censoring marks read as separators; only
     /// built when the text has such marks.
     pub dropped: Option<Normalized>,
+    /// The same text with a lone letter before a word that starts with it
+    /// read as a stutter (`shut u-up`); only built when the text has one.
+    pub stutters: Option<Normalized>,
 }
 
 impl<'t> Prepared<'t> {
     pub fn new(text: &'t str) -> Self {
         let keep = normalize(text, Masks::Keep);
         let dropped = keep.has_masks().then(|| normalize(text, Masks::Drop));
-        Prepared { text, keep, dropped }
+        let stutters = keep.has_stutters().then(|| normalize_stutters(text, Masks::Keep));
+        Prepared { text, keep, dropped, stutters }
+    }
+}
+
+/// Which reading of a text a skeleton is.
+#[derive(Clone, Copy)]
+enum Reading {
+    Keep,
+    Drop,
+    Stutters,
+}
+
+impl Reading {
+    fn normalize(self, text: &str) -> Normalized {
+        match self {
+            Reading::Keep => normalize(text, Masks::Keep),
+            Reading::Drop => normalize(text, Masks::Drop),
+            Reading::Stutters => normalize_stutters(text, Masks::Keep),
+        }
     }
 }
 
@@ -89,6 +113,9 @@ impl PhraseSetBuilder {
     fn add_norm(&mut self, group: u32, phrase: u32, norm: Normalized, allow: bool) {
         if !allow {
             for v in mask_variants(&norm) {
+                self.patterns.push(Pattern { group, phrase, allow, norm: v });
+            }
+            for v in spaced_variants(&norm) {
                 self.patterns.push(Pattern { group, phrase, allow, norm: v });
             }
         }
@@ -152,6 +179,47 @@ fn mask_variants(norm: &Normalized) -> Vec<Normalized> {
     out
 }
 
+/// Most word gaps a phrase may have for [`spaced_variants`]
+/// (2^n - 1 variants).
+const SPACED_MAX_GAPS: usize = 3;
+
+/// `g u a r a n t e e d   d e l i v e r y`: written letter by letter, the
+/// last letter of one word and the equal first letter of the next squeeze
+/// into one (the text cannot tell a word gap from a letter gap), where the
+/// phrase keeps them apart with a [`WORD_GAP`]. One variant per non-empty
+/// set of word gaps, with those gaps squeezed as the text would be (some
+/// words may be spaced out and others not).
+fn spaced_variants(norm: &Normalized) -> Vec<Normalized> {
+    let gaps: Vec<usize> = (0..norm.chars.len()).filter(|&i| norm.chars[i].sk == WORD_GAP).collect();
+    if gaps.is_empty() || gaps.len() > SPACED_MAX_GAPS {
+        return Vec::new();
+    }
+    (1..1u32 << gaps.len())
+        .map(|set| {
+            let squeezed = |i: usize| gaps.iter().enumerate().any(|(b, &g)| g == i && set & (1 << b) != 0);
+            let mut out = Normalized::default();
+            let mut skip = false;
+            for (i, c) in norm.chars.iter().enumerate() {
+                if std::mem::take(&mut skip) {
+                    continue;
+                }
+                if squeezed(i) {
+                    // The letters on both sides are equal: one char, both runs.
+                    if let (Some(last), Some(next)) = (out.chars.last_mut(), norm.chars.get(i + 1)) {
+                        last.run += next.run;
+                        last.flags |= next.flags & LEET;
+                        skip = true;
+                        continue;
+                    }
+                }
+                out.chars.push(NChar { at: out.text.len(), ..*c });
+                out.text.push(c.sk);
+            }
+            out
+        })
+        .collect()
+}
+
 fn with_mask(norm: &Normalized, from: usize, to: usize) -> Normalized {
     let mut out = Normalized::default();
     let mut push = |c: NChar, ch: char| {
@@ -183,9 +251,12 @@ impl PhraseSet {
             return Vec::new();
         };
         let mut hits = Vec::new();
-        self.scan(ac, p.text, &p.keep, Masks::Keep, &mut hits);
+        self.scan(ac, p.text, &p.keep, Reading::Keep, &mut hits);
         if let Some(dropped) = &p.dropped {
-            self.scan(ac, p.text, dropped, Masks::Drop, &mut hits);
+            self.scan(ac, p.text, dropped, Reading::Drop, &mut hits);
+        }
+        if let Some(stutters) = &p.stutters {
+            self.scan(ac, p.text, stutters, Reading::Stutters, &mut hits);
         }
         // Sorted so that a hit's container, if any, comes before it: a hit
         // lies inside an earlier one of its group iff it ends no later than
@@ -205,7 +276,7 @@ impl PhraseSet {
         kept
     }
 
-    fn scan(&self, ac: &AhoCorasick, original: &str, n: &Normalized, masks: Masks, hits: &mut Vec<PhraseMatch>) {
+    fn scan(&self, ac: &AhoCorasick, original: &str, n: &Normalized, reading: Reading, hits: &mut Vec<PhraseMatch>) {
         // (group, first char, last char) of allow-list hits.
         let mut allowed: Vec<(u32, usize, usize)> = Vec::new();
         let mut found: Vec<(u32, u32, usize, usize)> = Vec::new();
@@ -227,7 +298,7 @@ impl PhraseSet {
                 // `1` made a letter only by context outside the hit does not count.
                 let covered = &original[n.chars[first].start..n.chars[last].end];
                 let leet = n.chars[first..=last].iter().any(|c| c.is(LEET));
-                if !leet || normalize(covered, masks).text == pat.norm.text {
+                if !leet || reading.normalize(covered).text == pat.norm.text {
                     found.push((pat.group, pat.phrase, first, last));
                 }
             }
@@ -297,21 +368,34 @@ fn stands_alone(pat: &Normalized, n: &Normalized, first: usize, original: &str) 
     }
     // A dropped separator between two Latin letters where the phrase has
     // none: fine for `f u c k` (every piece one or two letters), not for
-    // `this hit` (which would read `shit`).
+    // `this hit` (which would read `shit`). Checked per word of the phrase,
+    // so that `guaranteed d e l i v e r y` is the phrase, but a piece that
+    // runs into a word with such a gap counts whole (`a tease` ≠ `at ease`).
     let span = &n.chars[first..=last];
-    let odd_gap = (1..span.len())
-        .any(|k| span[k].is(BREAK) && span[k].is(LATIN) && span[k - 1].is(LATIN) && !pat.chars[k].is(BREAK));
-    if !odd_gap {
+    let odd_gap = |k: usize| span[k].is(BREAK) && span[k].is(LATIN) && span[k - 1].is(LATIN) && !pat.chars[k].is(BREAK);
+    if !(1..span.len()).any(odd_gap) {
         return true;
     }
-    let mut piece = 0;
-    for (k, c) in span.iter().enumerate() {
-        if k > 0 && c.is(BREAK) {
-            piece = 0;
+    // Latin letters in the text's piece of each char of the span; a run
+    // squeezed across gaps is spaced-out letters (`w i l l`), one a piece.
+    let letters = |c: &NChar| if c.is(SPACED) { 1 } else { c.run };
+    let mut pieces = vec![0u32; span.len()];
+    let mut from = 0;
+    for k in 1..=span.len() {
+        if k == span.len() || span[k].is(BREAK) {
+            let letters = span[from..k].iter().filter(|c| c.is(LATIN)).map(letters).sum();
+            pieces[from..k].fill(letters);
+            from = k;
         }
-        piece += if c.is(LATIN) { c.run } else { 0 };
-        if piece > 2 {
-            return false;
+    }
+    // The phrase's words (a break in the phrase starts one).
+    let mut from = 0;
+    for k in 1..=span.len() {
+        if k == span.len() || pat.chars[k].is(BREAK) {
+            if (from + 1..k).any(odd_gap) && pieces[from..k].iter().any(|&p| p > 2) {
+                return false;
+            }
+            from = k;
         }
     }
     true
@@ -391,6 +475,85 @@ mod tests {
         }
     }
 
+    /// Regression: `i d i o t they` was missed, the `t` squeezed into `they`.
+    #[test]
+    fn spaced_letters_before_a_word_with_the_same_letter() {
+        let s = set(&["idiot", "smh", "will", "kill"], &[]);
+        let cases: &[(&str, &[&str])] = &[
+            ("i d i o t they", &["i d i o t"]),
+            ("i d i o t ok", &["i d i o t"]),
+            ("i d i o t t they", &["i d i o t t"]),
+            ("and s m h he", &["s m h"]),
+            ("s m h okay", &["s m h"]),
+            // `i l l`: three spaced-out letters in one run, one a piece.
+            ("w i l l", &["w i l l"]),
+            ("k i l l them", &["k i l l"]),
+            ("idiotic", &[]),
+            ("i dio t they", &[]),
+            ("k i ll", &["k i ll"]),
+            // A letter, then a word: `ill` is no spaced-out letter.
+            ("w ill", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(found(&s, text), *want, "text {text:?}");
+        }
+    }
+
+    /// A lone letter before a word that starts with it: a word of its own
+    /// (`I love`) or a stutter (`u-up`); both readings are searched.
+    #[test]
+    fn one_letter_words_and_stutters() {
+        let s = set(&["shut up", "calm down", "love", "lol", "fuck"], &[]);
+        let cases: &[(&str, &[&str])] = &[
+            ("I love it", &["love"]),
+            ("I lol", &["lol"]),
+            ("shut u-up", &["shut u-up"]),
+            ("calm d-down please", &["calm d-down"]),
+            ("f-fuck", &["f-fuck"]),
+            ("shut u pup", &[]),
+            ("i lost it", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(found(&s, text), *want, "text {text:?}");
+        }
+    }
+
+    /// Multi-word phrases written letter by letter, also where one word ends
+    /// with the letter the next one starts with (`guaranteed delivery`), and
+    /// with only some words spaced out.
+    #[test]
+    fn spaced_multi_word_phrases() {
+        let s = set(&["guaranteed delivery by", "it will never break", "at ease"], &[]);
+        let cases: &[(&str, &[&str])] = &[
+            ("guaranteed delivery by Friday", &["guaranteed delivery by"]),
+            ("g u a r a n t e e d   d e l i v e r y   b y", &["g u a r a n t e e d   d e l i v e r y   b y"]),
+            ("g u a r a n t e e d d e l i v e r y b y", &["g u a r a n t e e d d e l i v e r y b y"]),
+            ("guaranteed d e l i v e r y by", &["guaranteed d e l i v e r y by"]),
+            ("g u a r a n t e e d delivery by", &["g u a r a n t e e d delivery by"]),
+            ("i t   w i l l   n e v e r   b r e a k", &["i t   w i l l   n e v e r   b r e a k"]),
+            ("it w i l l never break", &["it w i l l never break"]),
+            ("a t e a s e", &["a t e a s e"]),
+            // One d where the phrase has two is another text.
+            ("g u a r a n t e e d e l i v e r y b y", &[]),
+            ("guarantee delivery by", &[]),
+            ("guaranteed delivery bypass", &[]),
+            // A piece of three letters is a word, not spaced-out letters.
+            ("a tease", &[]),
+            ("it will nev erb reak", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(found(&s, text), *want, "text {text:?}");
+        }
+    }
+
+    #[test]
+    fn spaced_variants_squeeze_word_gaps() {
+        let n = normalize("bad dog good", Masks::Keep);
+        let v: Vec<String> = spaced_variants(&n).into_iter().map(|v| v.text).collect();
+        assert_eq!(v, ["badog\u{1f}god", "bad\u{1f}dogod", "badogod"]);
+        assert!(spaced_variants(&normalize("not my problem", Masks::Keep)).is_empty());
+    }
+
     #[test]
     fn digits_need_digit_boundaries() {
         let s = set(&["12315"], &[]);
@@ -435,8 +598,10 @@ mod tests {
                     let want = normalize(&phrases[m.group as usize], Masks::Keep).text;
                     let keep = normalize(covered, Masks::Keep).text;
                     let drop = normalize(covered, Masks::Drop).text;
+                    // The reading of `l i1` as a stutter (`l-i1`): `i` three times.
+                    let stutters = normalize_stutters(covered, Masks::Keep).text;
                     prop_assert!(
-                        same_modulo_masks(&keep, &want) || drop == want,
+                        same_modulo_masks(&keep, &want) || drop == want || same_modulo_masks(&stutters, &want),
                         "{:?} covers {:?} ({:?}), phrase {:?}", text, covered, keep, want
                     );
                 }

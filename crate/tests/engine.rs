@@ -65,6 +65,25 @@ const BANNED_CASES: &[(&str, &str, Option<&str>)] = &[
     ("ass", "assassin", None),
     ("ass", "as you like", None),
     ("ass", "a s s", Some("a s s")),
+    // Spaced-out letters, then a word starting with the last of them.
+    ("idiot", "i d i o t they", Some("i d i o t")),
+    ("incompetent", "so i n c o m p e t e n t they", Some("i n c o m p e t e n t")),
+    ("smh", "and s m h he", Some("s m h")),
+    ("idiot", "i dio t they", None),
+    ("kill", "k i l l", Some("k i l l")),
+    // A one-letter word before a word with the same (skeleton) letter, and a stutter.
+    ("lol", "I lol", Some("lol")),
+    ("shut up", "shut u-up", Some("shut u-up")),
+    // Multi-word phrases written letter by letter.
+    (
+        "guaranteed delivery by",
+        "g u a r a n t e e d   d e l i v e r y   b y Friday",
+        Some("g u a r a n t e e d   d e l i v e r y   b y"),
+    ),
+    ("guaranteed delivery by", "guaranteed d e l i v e r y by", Some("guaranteed d e l i v e r y by")),
+    ("it will never break", "i t w i l l n e v e r b r e a k", Some("i t w i l l n e v e r b r e a k")),
+    ("guaranteed delivery by", "g u a r a n t e e d e l i v e r y b y", None),
+    ("at ease", "what a tease", None),
     ("cunt", "Scunthorpe", None),
     ("stupid", "st*pid", Some("st*pid")),
     ("stupid", "ѕtupid", Some("ѕtupid")),
