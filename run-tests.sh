@@ -46,6 +46,8 @@ say "tests (unit, property, golden, CLI, emotion model)"
 cargo test --workspace --locked
 
 # --- browser ------------------------------------------------------------------
+say "extension: flag outbox (node --test, real HTTP on 127.0.0.1)"
+node --test extension/test/
 say "npm packages (www/)"
 (cd www && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 say "TypeScript declarations (tsc --noEmit)"
