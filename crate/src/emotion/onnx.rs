@@ -68,7 +68,7 @@ impl OnnxEmotion {
     /// Load, check and optimise an ONNX model once; `classify` then only runs it.
     #[cfg(feature = "onnx")]
     pub fn from_bytes(bytes: &[u8]) -> Result<OnnxEmotion, ModelError> {
-        OnnxEmotion::from_typed(onnx_typed(bytes)?)
+        OnnxEmotion::from_typed(onnx_typed(read_onnx(bytes)?)?)
     }
 
     /// Load, check and optimise the tensor form of the model (see
@@ -94,8 +94,9 @@ impl OnnxEmotion {
     /// checked to give the ONNX graph's outputs when rebuilt.
     #[cfg(feature = "onnx")]
     pub fn onnx_to_tensors(onnx: &[u8]) -> Result<Vec<u8>, ModelError> {
-        let reference = OnnxEmotion::from_bytes(onnx)?;
-        let bytes = tensor_form::from_onnx(onnx)?;
+        let model = read_onnx(onnx)?;
+        let bytes = tensor_form::from_onnx(&model)?;
+        let reference = OnnxEmotion::from_typed(onnx_typed(model)?)?;
         let rebuilt = OnnxEmotion::from_tensors(&bytes)?;
         for text in tensor_form::PROBES {
             let (ids, weights) = reference.featurize(text);
@@ -110,10 +111,7 @@ impl OnnxEmotion {
     }
 
     fn from_typed(model: TypedModel) -> Result<OnnxEmotion, ModelError> {
-        let prop = |key: &str| -> Option<String> {
-            let t = model.properties.get(key)?;
-            t.try_as_plain_ram().ok()?.to_scalar::<String>().ok().cloned()
-        };
+        let prop = |key: &str| string_property(&model.properties, key);
         let spec = features_spec();
         match prop(FEATURES_KEY) {
             Some(s) if s == spec => {}
@@ -334,16 +332,9 @@ mod tensor_form {
 
     /// The weights and metadata of an ONNX emotion model, in the tensor form.
     #[cfg(feature = "onnx")]
-    pub fn from_onnx(onnx: &[u8]) -> Result<Vec<u8>, ModelError> {
-        use tract_onnx::prelude::Framework as _;
-        let model = tract_onnx::onnx()
-            .model_for_read(&mut &onnx[..])
-            .map_err(|e| err(format!("not a readable ONNX model ({e})")))?;
-        let prop = |key: &str| -> Result<String, ModelError> {
-            let t = model.properties.get(key).ok_or_else(|| err(format!("no {key} in its metadata")))?;
-            let t = t.try_as_plain_ram().map_err(err)?;
-            t.to_scalar::<String>().cloned().map_err(err)
-        };
+    pub fn from_onnx(model: &tract_onnx::prelude::InferenceModel) -> Result<Vec<u8>, ModelError> {
+        let prop =
+            |key: &str| string_property(&model.properties, key).ok_or_else(|| err(format!("no {key} in its metadata")));
         let mut header = Header { features: prop(FEATURES_KEY)?, labels: prop(LABELS_KEY)?, tensors: vec![] };
         let mut data = Vec::new();
         for name in NAMES {
@@ -367,14 +358,22 @@ mod tensor_form {
     }
 }
 
-/// The ONNX file as a decluttered typed graph with the input shapes fixed
+/// A string-valued model property (ONNX `metadata_props`).
+fn string_property(properties: &std::collections::HashMap<String, Arc<Tensor>>, key: &str) -> Option<String> {
+    properties.get(key)?.try_as_plain_ram().ok()?.to_scalar::<String>().ok().cloned()
+}
+
+#[cfg(feature = "onnx")]
+fn read_onnx(bytes: &[u8]) -> Result<tract_onnx::prelude::InferenceModel, ModelError> {
+    use tract_onnx::prelude::Framework as _;
+    tract_onnx::onnx().model_for_read(&mut &bytes[..]).map_err(|e| err(format!("not a readable ONNX model ({e})")))
+}
+
+/// The ONNX model as a typed graph with the input shapes fixed
 /// (ids: int64 [N], weights: float32 [1, N]).
 #[cfg(feature = "onnx")]
-fn onnx_typed(bytes: &[u8]) -> Result<TypedModel, ModelError> {
-    use tract_onnx::prelude::{Framework as _, InferenceFact, InferenceModelExt as _};
-    let model = tract_onnx::onnx()
-        .model_for_read(&mut &bytes[..])
-        .map_err(|e| err(format!("not a readable ONNX model ({e})")))?;
+fn onnx_typed(model: tract_onnx::prelude::InferenceModel) -> Result<TypedModel, ModelError> {
+    use tract_onnx::prelude::{InferenceFact, InferenceModelExt as _};
     if model.inputs.len() != 2 || model.outputs.len() != 1 {
         return Err(err(format!(
             "expected inputs (ids, weights) and one output (probs), found {} inputs and {} outputs",
@@ -387,6 +386,5 @@ fn onnx_typed(bytes: &[u8]) -> Result<TypedModel, ModelError> {
         .with_input_fact(0, InferenceFact::dt_shape(i64::datum_type(), tvec!(n.to_dim())))
         .and_then(|m| m.with_input_fact(1, InferenceFact::dt_shape(f32::datum_type(), tvec!(1.to_dim(), n.to_dim()))))
         .and_then(|m| m.into_typed())
-        .and_then(|m| m.into_decluttered())
         .map_err(|e| err(format!("inputs must be ids: int64 [N] and weights: float32 [1, N] ({e})")))
 }
