@@ -22,16 +22,16 @@
 // performance.measureUserAgentSpecificMemory() (JS heaps by realm; it does
 // not count wasm memory). Then one page runs every other section (assist.js).
 
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { createHash } from 'node:crypto';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../tests/chromium.mjs';
+import { startServer } from '../tests/server.mjs';
+import { gitHead, pkgStamp, readJson, wasmSha } from './provenance.mjs';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -80,34 +80,7 @@ for (const f of ['linesman_wasm_bg.wasm', 'linesman_wasm.js', 'emotion.model']) 
   }
 }
 
-const readJson = async (p) => JSON.parse(await readFile(p, 'utf8'));
-
-/** The commit checked out (the bench files' and the core's; the wasm in pkg/ is only as new as its build: see pkgStamp). */
-function gitHead() {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: wwwDir, encoding: 'utf8' }).trim();
-  } catch {
-    return null;
-  }
-}
-/** pkg/.stamp: the cargo output's sha256 and the build options of the wasm measured. */
-const wasmSha = (dir) => createHash('sha256').update(readFileSync(join(dir, 'linesman_wasm_bg.wasm'))).digest('hex');
 const wasmShaAtStart = wasmSha(pkgDir);
-const pkgStamp = (dir) => (existsSync(join(dir, '.stamp')) ? readFileSync(join(dir, '.stamp'), 'utf8').trim() : null);
-
-/** Starts serve.mjs on a free port; resolves with {url, child}. */
-function startServer() {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [join(wwwDir, 'serve.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) resolveStart({ url: m[1], child });
-    });
-    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-  });
-}
 
 const fmt = (x, d = 1) => (x == null || Number.isNaN(x) ? '–' : x.toFixed(d));
 const median = (xs) => {

@@ -11,9 +11,8 @@
 //   tensor-form conversion); onnxruntime-web loads emotion.onnx from --models-dir.
 // --models-dir: where emotion.onnx is (default the repo's models/, or $LINESMAN_MODELS_DIR).
 
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,8 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../tests/chromium.mjs';
+import { startServer } from '../tests/server.mjs';
+import { gitHead, pkgStamp, readJson, wasmSha } from './provenance.mjs';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -64,36 +65,7 @@ if (!existsSync(tractModelFile)) {
   console.error(`no ${tractModelFile} (the tensor form tract loads): run scripts/build-wasm.sh first`);
   process.exit(1);
 }
-const readJson = async (p) => JSON.parse(await readFile(p, 'utf8'));
-
-/** The commit checked out (the bench files' and the core's; the wasm in pkg/ is only as new as its build: see pkgStamp). */
-function gitHead() {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: wwwDir, encoding: 'utf8' }).trim();
-  } catch {
-    return null;
-  }
-}
-/** pkg/.stamp: the cargo output's sha256 and the build options of the wasm measured. */
-const wasmSha = (dir) => createHash('sha256').update(readFileSync(join(dir, 'linesman_wasm_bg.wasm'))).digest('hex');
 const wasmShaAtStart = wasmSha(pkgDir);
-const pkgStamp = (dir) => (existsSync(join(dir, '.stamp')) ? readFileSync(join(dir, '.stamp'), 'utf8').trim() : null);
-
-/** Starts serve.mjs on a free port; resolves with {url, child}. */
-function startServer() {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [join(wwwDir, 'serve.mjs'), '0', '--models-dir', resolve(opts.modelsDir)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) resolveStart({ url: m[1], child });
-    });
-    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-  });
-}
 
 const fmt = (x, d = 1) => (x == null || Number.isNaN(x) ? '–' : x.toFixed(d));
 
@@ -131,7 +103,7 @@ function table(r, info) {
 }
 
 const loadBefore = loadavg();
-const { url, child } = await startServer();
+const { url, child } = await startServer(['--models-dir', resolve(opts.modelsDir)]);
 let browser;
 let exitCode = 0;
 try {

@@ -8,13 +8,10 @@
 //
 //   node bench/run-revisit.mjs [--contexts N] [--visits N]
 
-import { spawn } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../tests/chromium.mjs';
+import { startServer } from '../tests/server.mjs';
 
-const www = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, d) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : d;
@@ -22,15 +19,7 @@ const arg = (name, d) => {
 const contexts = arg('contexts', 5);
 const visits = arg('visits', 3);
 
-const server = spawn(process.execPath, [join(www, 'serve.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const base = await new Promise((res) => {
-  let buf = '';
-  server.stdout.on('data', (d) => {
-    buf += d;
-    const m = buf.match(/serving (http:\/\/\S+\/)/);
-    if (m) res(m[1]);
-  });
-});
+const { url: base, child: server } = await startServer();
 
 const browser = await chromium.launch(launchOptions);
 const times = Array.from({ length: visits }, () => []);

@@ -7,12 +7,12 @@
 //
 //   node www/tests/screenshots.mjs [--conv zh-shoes] [--lang zh|en] [--out DIR]
 
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { launchOptions } from './chromium.mjs';
+import { startServer } from './server.mjs';
 
 const wwwRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,20 +24,6 @@ const conv = opt('conv', 'zh-shoes');
 const lang = opt('lang', 'zh');
 const outDir = resolve(opt('out', join(wwwRoot, '..', 'docs', 'screenshots')));
 const viewport = { width: 1280, height: 800 };
-
-/** serve.mjs on port 0; resolves with its URL from the first stdout line. */
-function startServer() {
-  const child = spawn(process.execPath, [join(wwwRoot, 'serve.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((res, rej) => {
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(/serving (http:\/\/\S+\/)/);
-      if (m) res({ child, url: m[1] });
-    });
-    child.on('exit', (code) => rej(new Error(`serve.mjs exited (${code}) before listening`)));
-  });
-}
 
 // Without a CJK font Chromium draws the Chinese UI as empty boxes.
 try {
