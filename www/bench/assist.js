@@ -25,6 +25,7 @@
 
 import { Linesman } from '../src/linesman.js';
 import { requireCjs } from './cjs.js';
+import { median, now, stats, timerResolutionUs } from './measure.js';
 
 const params = new URLSearchParams(location.search);
 const intParam = (name, dflt, min = 1) => {
@@ -65,39 +66,14 @@ function log(msg) {
   console.log(msg);
 }
 
-const now = () => performance.now();
 const PKG = new URL('../pkg/', import.meta.url);
 const MODEL_URL = new URL('emotion.model', PKG).href;
 const breathe = () => new Promise((r) => setTimeout(r, 0));
 
 // ---------------------------------------------------------------- statistics
 
-/** Quantiles of samples in ms, reported in µs. */
-function stats(samplesMs) {
-  const us = Float64Array.from(samplesMs, (x) => x * 1000).sort();
-  const n = us.length;
-  if (!n) return { n: 0 };
-  const q = (p) => us[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))];
-  const mean = us.reduce((a, b) => a + b, 0) / n;
-  return { n, medianUs: q(0.5), p90Us: q(0.9), p99Us: q(0.99), meanUs: mean, minUs: us[0], maxUs: us[n - 1] };
-}
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return null;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
-function timerResolutionUs() {
-  let best = Infinity;
-  for (let k = 0; k < 200; k++) {
-    const a = now();
-    let b = now();
-    while (b === a) b = now();
-    best = Math.min(best, b - a);
-  }
-  return best * 1000;
-}
 
 /** Deterministic PRNG (mulberry32). */
 function rng(seed) {

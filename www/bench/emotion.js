@@ -16,6 +16,8 @@
 // bigrams hashed into 32768 buckets: a stand-in, not the model's real
 // featuriser), and that lane times featurizeJs + tract.
 
+import { median, now, stats, timerResolutionUs } from './measure.js';
+
 const params = new URLSearchParams(location.search);
 const intParam = (name, dflt, min = 1) => {
   const v = Number(params.get(name) ?? dflt);
@@ -44,7 +46,6 @@ function log(msg) {
   console.log(msg);
 }
 
-const now = () => performance.now();
 const BUCKETS = 32768;
 
 /** Stand-in featuriser: lower-cased code points, bigrams over ^text$, FNV-1a (32-bit), 32768 buckets. */
@@ -75,30 +76,8 @@ function featurizeJs(text) {
   return { ids, weights };
 }
 
-function stats(samplesMs) {
-  const us = Float64Array.from(samplesMs, (x) => x * 1000).sort();
-  const n = us.length;
-  const q = (p) => us[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))];
-  const mean = us.reduce((a, b) => a + b, 0) / n;
-  return { n, medianUs: q(0.5), p99Us: q(0.99), meanUs: mean, minUs: us[0], maxUs: us[n - 1] };
-}
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
-/** Smallest non-zero step of performance.now(), in microseconds. */
-function timerResolutionUs() {
-  let best = Infinity;
-  for (let k = 0; k < 200; k++) {
-    const a = now();
-    let b = now();
-    while (b === a) b = now();
-    best = Math.min(best, b - a);
-  }
-  return best * 1000;
-}
 
 async function main() {
   readConfig();
