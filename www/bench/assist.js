@@ -70,11 +70,6 @@ const PKG = new URL('../pkg/', import.meta.url);
 const MODEL_URL = new URL('emotion.model', PKG).href;
 const breathe = () => new Promise((r) => setTimeout(r, 0));
 
-// ---------------------------------------------------------------- statistics
-
-
-
-
 /** Deterministic PRNG (mulberry32). */
 function rng(seed) {
   let a = seed >>> 0;
