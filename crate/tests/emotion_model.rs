@@ -95,7 +95,7 @@ fn tensor_form_equals_onnx() {
 
 #[test]
 fn bad_tensor_forms_are_refused() {
-    let good = OnnxEmotion::onnx_to_tensors(&model_bytes()).unwrap();
+    let good = tensor_form().to_vec();
     let refused = |bytes: &[u8]| OnnxEmotion::from_tensors(bytes).expect_err("accepted a bad file").to_string();
     assert!(refused(b"").contains("not the tensor form"));
     for cut in [9, 12, 40, good.len() / 2, good.len() - 1] {
@@ -117,6 +117,33 @@ fn bad_tensor_forms_are_refused() {
     assert!(refused(&huge).contains("impossible shape"));
     // An ONNX file is not converted twice.
     assert!(OnnxEmotion::onnx_to_tensors(&good).is_err());
+}
+
+// The tensor-form reader is a parser of bytes from the network: any
+// damage to a good file is an error, never a panic or a huge allocation.
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn damaged_tensor_forms_never_panic(
+        edits in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 0..8),
+        cut in proptest::prelude::any::<proptest::sample::Index>(),
+    ) {
+        let good = tensor_form();
+        let mut bad = good[..cut.index(good.len() + 1)].to_vec();
+        for (at, byte) in edits {
+            if let Some(b) = bad.get_mut(at) {
+                *b = byte;
+            }
+        }
+        let _ = OnnxEmotion::from_tensors(&bad);
+        let _ = OnnxEmotion::from_any(&bad);
+    }
+}
+
+/// The shipped model's tensor form, made once for the tests that damage it.
+fn tensor_form() -> &'static [u8] {
+    static FORM: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    FORM.get_or_init(|| OnnxEmotion::onnx_to_tensors(&model_bytes()).unwrap())
 }
 
 #[test]
