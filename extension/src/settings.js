@@ -153,8 +153,11 @@ export function validateAdapter(obj, { canParse = canParseSelector, base = '' } 
     if (v === undefined || v === null) continue;
     const p = ptr(base, k);
     if (!isObject(v)) { bad(p, 'expected null or {selector, attr}'); continue; }
-    for (const kk of Object.keys(v)) if (kk !== 'selector' && kk !== 'attr') bad(ptr(p, kk), 'unknown field');
+    // conversation.title: where a readable name is, when the id is not one (adapters/README.md).
+    const known = k === 'conversation' ? ['selector', 'attr', 'title'] : ['selector', 'attr'];
+    for (const kk of Object.keys(v)) if (!known.includes(kk)) bad(ptr(p, kk), 'unknown field');
     selector(ptr(p, 'selector'), v.selector, true);
+    if (k === 'conversation') selector(ptr(p, 'title'), v.title, false);
     if (v.attr !== undefined && v.attr !== null && (typeof v.attr !== 'string' || !/^[A-Za-z_:][-\w:.]*$/.test(v.attr))) {
       bad(ptr(p, 'attr'), 'expected null (the element\'s text) or an attribute name');
     }
@@ -170,7 +173,7 @@ function cleanAdapter(a) {
   const out = { id: 'custom', name: typeof a.name === 'string' ? a.name : '' };
   for (const k of ADAPTER_SELECTORS) out[k] = a[k];
   for (const k of ADAPTER_OPTIONAL_SELECTORS) out[k] = a[k] ?? null;
-  for (const k of ADAPTER_ATTR_FIELDS) out[k] = a[k] ? { selector: a[k].selector, attr: a[k].attr ?? null } : null;
+  for (const k of ADAPTER_ATTR_FIELDS) out[k] = a[k] ? { selector: a[k].selector, attr: a[k].attr ?? null, ...(a[k].title ? { title: a[k].title } : {}) } : null;
   return out;
 }
 

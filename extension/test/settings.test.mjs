@@ -68,6 +68,7 @@ test('canParseSelector without a DOM: syntax check', () => {
 test('validateAdapter: a complete adapter has no problems', () => {
   assert.deepEqual(validateAdapter(ADAPTER), []);
   assert.deepEqual(validateAdapter({ ...ADAPTER, text: undefined, time: null, conversation: undefined, ignore: undefined }), []);
+  assert.deepEqual(validateAdapter({ ...ADAPTER, conversation: { selector: '#conv [aria-current="true"]', attr: 'data-conv', title: '#chat-title' } }), []);
 });
 
 test('validateAdapter: every problem with its JSON path', () => {
@@ -85,6 +86,7 @@ test('validateAdapter: every problem with its JSON path', () => {
     [{ ...ADAPTER, time: { selector: '', attr: 'datetime' } }, ['/time/selector']],
     [{ ...ADAPTER, conversation: { selector: '.x', attr: 'bad attr' } }, ['/conversation/attr']],
     [{ ...ADAPTER, conversation: { selector: '.x', attr: null, extra: 1 } }, ['/conversation/extra']],
+    [{ ...ADAPTER, conversation: { selector: '.x', attr: 'data-id', title: '#t >' } }, ['/conversation/title']],
     [{ ...ADAPTER, colour: 'red' }, ['/colour']],
     [{ ...ADAPTER, name: 'x'.repeat(201) }, ['/name']],
     [{ ...ADAPTER, detect: 'a'.repeat(1001) }, ['/detect']],
