@@ -54,6 +54,10 @@ say "TypeScript declarations (tsc --noEmit)"
 (cd www && npx tsc -p tsconfig.json)
 say "wasm package (www/pkg)"
 ./scripts/build-wasm.sh
+say "Chrome extension package (dist/linesman-extension.zip; the extension tests load it)"
+SKIP_WASM=1 ./scripts/build-extension.sh
+say "test consoles (chatscope, built from npm)"
+(cd www && npm run build:consoles)
 say "browser tests (headless $(/usr/bin/chromium --version 2>/dev/null || echo chromium))"
 (cd www && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test)
 

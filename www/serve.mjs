@@ -78,8 +78,12 @@ function reply(res, status, text) {
 const server = createServer(async (req, res) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'method not allowed');
   let urlPath;
+  let csp = null;
   try {
-    urlPath = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    const u = new URL(req.url, 'http://localhost');
+    urlPath = decodeURIComponent(u.pathname);
+    // ?csp=self: the page as a console with a strict policy serves it (extension tests).
+    if (u.searchParams.get('csp') === 'self') csp = { 'Content-Security-Policy': "script-src 'self'" };
   } catch {
     return reply(res, 400, 'bad request');
   }
@@ -93,6 +97,7 @@ const server = createServer(async (req, res) => {
     fh = await open(file, 'r');
     res.writeHead(200, {
       ...ISOLATION,
+      ...csp,
       'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': st.size,
     });

@@ -44,6 +44,7 @@ const STRINGS = {
     masked: (kind) => `已脱敏：${kind}`,
     chatEnded: '会话已结束',
     engineLoading: '正在加载 Linesman 引擎…',
+    assistOff: '本页未加载 Linesman（?assist=off），可由浏览器扩展读取。',
     engineReady: (src) => `Linesman 已就绪（情绪识别：${src === 'model' ? '模型' : '词典'}）`,
     engineError: (msg) => `Linesman 出错：${msg}`,
     emotion: {
@@ -86,6 +87,7 @@ const STRINGS = {
     masked: (kind) => `masked: ${kind}`,
     chatEnded: 'Chat ended',
     engineLoading: 'Loading the Linesman engine…',
+    assistOff: 'Linesman is not loaded in this page (?assist=off); the browser extension can read it.',
     engineReady: (src) => `Linesman ready (emotion: ${src === 'model' ? 'model' : 'lexicon'})`,
     engineError: (msg) => `Linesman error: ${msg}`,
     emotion: {
@@ -102,6 +104,9 @@ const MODEL_URL = new URL('../pkg/emotion.model', import.meta.url).href;
 const FLAG_CHANNEL = 'linesman-flags';
 
 const params = new URLSearchParams(location.search);
+// ?assist=off: the console without its own Linesman, as a vendor's console
+// looks before the browser extension reads it.
+const assistOff = params.get('assist') === 'off';
 const $ = (id) => document.getElementById(id);
 
 let lang = pickLang();
@@ -212,6 +217,7 @@ function widgetFor(chat) {
 }
 
 function showWidget(chat) {
+  if (assistOff) return null;
   const active = widgetFor(chat);
   for (const w of widgets.values()) {
     const on = w === active;
@@ -481,6 +487,11 @@ function send(chat, role, text) {
     chat.unread++;
     renderInbox();
   }
+  if (assistOff) {
+    m.state = 'plain';
+    if (isCurrent(chat)) refreshMessage(chat, m);
+    return Promise.resolve();
+  }
   const w = widgetFor(chat);
   // Messages of one chat reach the engine in order, one at a time.
   chat.queue = chat.queue.then(async () => {
@@ -623,12 +634,13 @@ function reset(chat) {
 async function endChat(chat) {
   if (chat.ended) return;
   pause(chat);
-  const w = widgetFor(chat);
+  const w = assistOff ? null : widgetFor(chat);
   const key = engineKey(chat);
   await chat.queue;
   chat.ended = true;
   chat.messages.push({ role: 'system', text: t('chatEnded'), ts: Date.now() });
   if (isCurrent(chat)) renderChat();
+  if (!w) return;
   try {
     // Open required statements (the closing) become missed: flags follow.
     await w.end(Date.now(), key);
@@ -707,7 +719,10 @@ function wire() {
 async function main() {
   wire();
   applyStrings();
-  modelChoice = await chooseModel();
+  if (assistOff) {
+    $('assist').hidden = true;
+    $('engine-status').textContent = t('assistOff');
+  } else modelChoice = await chooseModel();
   select(current);
   if (params.get('autoplay') === '1') play(chats.get(current));
 }

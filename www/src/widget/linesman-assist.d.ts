@@ -1,6 +1,6 @@
 // <linesman-assist>: the live-assist panel (linesman-assist.js). Engine
 // types come from ../linesman.d.ts.
-import type { BannedEvent, LinesmanError, LinesmanEvent, FlagEvent, Locale, Message, PlaybookInfo, Summary } from '../linesman';
+import type { BannedEvent, Conversation, LinesmanError, LinesmanEvent, FlagEvent, Locale, Message, PlaybookInfo, Summary } from '../linesman';
 
 export interface LinesmanAssistEventMap {
   /** Every engine event (observe, tick, end, drafts). */
@@ -22,6 +22,15 @@ export interface LinesmanAssistEventMap {
   'linesman:error': CustomEvent<{ error: LinesmanError; conversation?: string }>;
 }
 
+/** What the widget needs of an engine it does not own. */
+export interface EngineLike {
+  readonly info: PlaybookInfo;
+  readonly emotionSource: string;
+  readonly ready?: Promise<unknown>;
+  conversation(key?: string): Promise<Pick<Conversation, 'observe' | 'tick' | 'end' | 'summary'>>;
+  checkDraft(text: string): Promise<BannedEvent[]>;
+}
+
 export declare class LinesmanAssistElement extends HTMLElement {
   /** Attribute `playbook`: a playbook JSON URL or `builtin:ID`; default `builtin:retail-zh`. */
   playbook: string;
@@ -35,6 +44,14 @@ export declare class LinesmanAssistElement extends HTMLElement {
   playbookObject: object | string | null;
   /** The console's compose box (textarea, input, contenteditable), or a function that receives inserted text. */
   compose: HTMLElement | ((text: string) => void) | null;
+  /**
+   * An engine hosted elsewhere (e.g. an extension's offscreen document) with the
+   * Linesman API; replaces the widget's own build, is never closed by the widget,
+   * and is ticked by its owner. `conversation(key)` receives the widget's key.
+   */
+  engine: EngineLike | null;
+  /** Shows a step the engine took elsewhere, as if observe/tick had returned it here. */
+  feed(conversationKey: string, step: { events?: LinesmanEvent[]; summary?: Summary | null; message?: Message | null; at?: number | null }): void;
   /** Resolves with the playbook info once the engine is built; rejects with the LinesmanError. */
   readonly ready: Promise<PlaybookInfo>;
   readonly info: PlaybookInfo | null;

@@ -143,6 +143,7 @@ class LinesmanAssist extends HTMLElement {
 
   #q = {};
   #engine = null;
+  #external = null; // an engine the page owns (the `engine` property); never closed here
   #gen = 0;
   #readyP = null; // the promise `ready` returns; null until a build is asked for
   #pending = null; // {p, res, rej} of the build(s) under way
@@ -202,7 +203,7 @@ class LinesmanAssist extends HTMLElement {
     };
     // Properties set before the element was defined sit on the instance and
     // would hide the accessors: move them through the setters.
-    for (const k of ['playbookObject', 'compose', 'playbook', 'model', 'locale', 'clock']) {
+    for (const k of ['engine', 'playbookObject', 'compose', 'playbook', 'model', 'locale', 'clock']) {
       if (Object.hasOwn(this, k)) {
         const v = this[k];
         delete this[k];
@@ -279,6 +280,23 @@ class LinesmanAssist extends HTMLElement {
   get compose() {
     return this.#compose;
   }
+  /**
+   * An engine that lives elsewhere (another worker, an extension's offscreen
+   * document) with the Linesman API: `info`, `emotionSource`,
+   * `conversation(key)`, `checkDraft(text)`. It replaces the widget's own
+   * build; the widget never closes it, and leaves ticking to its owner (the
+   * countdowns still run on the live clock). Results computed there are shown
+   * with `feed()`. Set null to go back to building from the attributes.
+   */
+  get engine() {
+    return this.#external;
+  }
+  set engine(v) {
+    this.#safe(() => {
+      this.#external = v && typeof v === 'object' && typeof v.conversation === 'function' ? v : null;
+      this.#scheduleBuild();
+    });
+  }
   set compose(v) {
     this.#safe(() => {
       this.#unbindCompose();
@@ -326,6 +344,19 @@ class LinesmanAssist extends HTMLElement {
 
   summary(conversationKey) {
     return this.#step(this.#keyOf(conversationKey), () => []).then((r) => r.summary);
+  }
+
+  /**
+   * Shows the outcome of a step the engine took elsewhere ({events, summary,
+   * message?, at?}) for a conversation, as if `observe`/`tick` had returned
+   * it here: the checklist, emotion, suggestions, flags and DOM events follow.
+   */
+  feed(conversationKey, step) {
+    this.#safe(() => {
+      const st = this.#state(this.#keyOf(conversationKey));
+      const s = step ?? {};
+      this.#absorb(st, Array.isArray(s.events) ? s.events : [], s.summary ?? null, s.message ?? null, s.at ?? null);
+    });
   }
 
   /** Banned phrases in an unsent draft; also shown as the draft warning. */
@@ -376,7 +407,7 @@ class LinesmanAssist extends HTMLElement {
   }
 
   #dropEngine() {
-    this.#engine?.close();
+    if (this.#engine !== this.#external) this.#engine?.close();
     this.#engine = null;
     this.#convs = new Map();
     this.#error = this.#stepError = null;
@@ -397,9 +428,15 @@ class LinesmanAssist extends HTMLElement {
     let engine;
     let options;
     try {
-      options = await this.#options();
-      if (gen !== this.#gen) return;
-      engine = await Linesman.create(options);
+      if (this.#external) {
+        options = {};
+        engine = this.#external;
+        await engine.ready;
+      } else {
+        options = await this.#options();
+        if (gen !== this.#gen) return;
+        engine = await Linesman.create(options);
+      }
     } catch (err) {
       if (gen !== this.#gen) return;
       const e = toError(err);
@@ -411,7 +448,7 @@ class LinesmanAssist extends HTMLElement {
       return;
     }
     if (gen !== this.#gen) {
-      engine.close();
+      if (engine !== this.#external) engine.close();
       return;
     }
     this.#engine = engine;
@@ -487,7 +524,8 @@ class LinesmanAssist extends HTMLElement {
     const run = async () => {
       const eng = await this.#engineNow();
       const st = this.#state(key);
-      st.conv ??= eng.conversation().catch((e) => {
+      // The key lets an engine hosted elsewhere find its own conversation.
+      st.conv ??= eng.conversation(key).catch((e) => {
         st.conv = null;
         throw e;
       });
@@ -513,8 +551,10 @@ class LinesmanAssist extends HTMLElement {
     const at_ = Number(at);
     if (at != null && Number.isFinite(at_) && !(st.now >= at_)) st.now = at_;
     st.loaded = true;
-    st.checklist = summary?.checklist ?? [];
-    st.trajectory = summary?.trajectory ?? [];
+    if (summary) {
+      st.checklist = summary.checklist ?? [];
+      st.trajectory = summary.trajectory ?? [];
+    }
     // Newest step first; within a step, the engine's order.
     const fresh = { suggestion: [], flag: [], banned: [] };
     for (const ev of events) {
@@ -665,7 +705,7 @@ class LinesmanAssist extends HTMLElement {
   // background still misses its deadlines (and raises its flags) on time.
   #autoTick() {
     this.#renderCountdowns();
-    if (!this.#engine || this.#ticking) return;
+    if (!this.#engine || this.#ticking || this.#engine === this.#external) return;
     const keys = [...this.#convs].filter(([, s]) => s.loaded).map(([k]) => k);
     if (!keys.length) return;
     this.#ticking = true;

@@ -1,0 +1,142 @@
+// The extension on real consoles: our demo console (?assist=off, so only the
+// extension reads it) and a console built with @chatscope/chat-ui-kit-react.
+// Every case runs on every console. The side panel is opened as a page
+// pinned to the console's tab (?tab=ID): tests cannot click the toolbar.
+import { test, expect } from './fixtures.mjs';
+
+const W = '#assist'; // <linesman-assist> in the side panel (open shadow root: CSS pierces it)
+
+const CONSOLES = [
+  {
+    name: 'demo console',
+    path: 'demo/?assist=off&lang=zh',
+    first: 'zh-shoes',
+    other: 'zh-delivery',
+    compose: '#compose',
+    async customerSays(page, text) {
+      await page.fill('#customer-input', text);
+      await page.press('#customer-input', 'Enter');
+    },
+    async switchTo(page, id) {
+      await page.click(`#conv-list [data-conv="${id}"]`);
+    },
+    draft: (page) => page.locator('#compose').inputValue(),
+    async type(page, text) {
+      await page.locator('#compose').pressSequentially(text, { delay: 20 });
+    },
+  },
+  {
+    name: 'chatscope console',
+    path: 'tests/consoles/chatscope/index.html',
+    first: 'zh-retail',
+    other: 'en-support',
+    compose: '.cs-message-input__content-editor',
+    async customerSays(page, text) {
+      await page.evaluate((t) => window.__console.customerSays(t), text);
+    },
+    async switchTo(page, id) {
+      await page.evaluate((i) => window.__console.switchTo(i), id);
+    },
+    draft: (page) => page.locator('.cs-message-input__content-editor').evaluate((e) => e.textContent),
+    async type(page, text) {
+      await page.locator('.cs-message-input__content-editor').click();
+      await page.keyboard.type(text, { delay: 20 });
+    },
+  },
+];
+
+async function tabIdOf(sw, url) {
+  return sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url?.startsWith(u))?.id ?? null, url);
+}
+
+async function openConsole(extension, c) {
+  await extension.enableSite();
+  const page = await extension.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const url = extension.baseURL + c.path;
+  await page.goto(url);
+  const sw = await extension.serviceWorker();
+  const tabId = await tabIdOf(sw, url.split('?')[0]);
+  expect(tabId).not.toBeNull();
+  const panel = await extension.openPage(`src/sidepanel.html?tab=${tabId}`);
+  return { page, panel, tabId, errors };
+}
+
+for (const c of CONSOLES) {
+  test.describe(c.name, () => {
+    test('messages reach the side panel: checklist, emotion, suggestion; Insert lands in the compose box', async ({ extension }) => {
+      const { page, panel, errors } = await openConsole(extension, c);
+      await c.customerSays(page, '你好，我上周买的电饭煲用了两天就坏了，我要退款！气死我了！');
+      await expect(panel.locator(W)).toBeVisible({ timeout: 20_000 });
+      // The retail-zh playbook's checklist, with the greeting still due.
+      await expect(panel.locator(`${W} .check li[data-rule="greeting"]`)).toBeVisible();
+      await expect(panel.locator(`${W} .check li[data-rule="refund-policy"]`)).not.toHaveAttribute('data-state', 'inactive');
+      // Emotion of the customer's message, and the refund script suggested.
+      await expect(panel.locator(`${W} .emo`)).not.toHaveAttribute('data-label', '');
+      const card = panel.locator(`${W} .sugs li.card[data-rule="refund-script"]`);
+      await expect(card).toBeVisible();
+      const first = (await card.locator('.opt p').first().textContent()).trim();
+      await card.locator('.opt').first().getByRole('button').first().click();
+      await expect.poll(() => c.draft(page)).toContain(first);
+      expect(errors).toEqual([]);
+    });
+
+    test('a banned phrase typed in the compose box is warned about before sending, with the better wording', async ({ extension }) => {
+      const { page, errors } = await openConsole(extension, c);
+      await c.customerSays(page, '东西坏了');
+      await c.type(page, '这不是我们的问题');
+      const warn = page.locator('[data-linesman="warning"]');
+      await expect(warn).toHaveAttribute('data-said', '这不是我们的问题');
+      // Nothing was sent: the warning is about the draft.
+      await expect.poll(() => c.draft(page)).toContain('这不是我们的问题');
+      // Its shadow root is closed: the host page cannot read or restyle it.
+      expect(await warn.evaluate((h) => h.shadowRoot)).toBeNull();
+      expect(errors).toEqual([]);
+    });
+
+    test('switching conversations switches the panel, without mixing them', async ({ extension }) => {
+      const { page, panel } = await openConsole(extension, c);
+      await c.customerSays(page, '我要退款，太气人了！');
+      await expect(panel.locator(`${W} .sugs li.card[data-rule="refund-script"]`)).toBeVisible({ timeout: 20_000 });
+      const before = await panel.locator('#conv').textContent();
+      await c.switchTo(page, c.other);
+      await expect(panel.locator('#conv')).not.toHaveText(before);
+      // The other conversation has none of the first one's state…
+      await expect(panel.locator(`${W} .sugs li.card[data-rule="refund-script"]`)).toHaveCount(0);
+      // …and coming back shows it again.
+      await c.switchTo(page, c.first);
+      await expect(panel.locator('#conv')).toHaveText(before);
+      await expect(panel.locator(`${W} .sugs li.card[data-rule="refund-script"]`)).toBeVisible();
+    });
+  });
+}
+
+test('a page served with Content-Security-Policy: script-src \'self\' still gets live assist', async ({ extension }) => {
+  const c = CONSOLES[0];
+  const { page, panel } = await openConsole(extension, { ...c, path: `${c.path}&csp=self` });
+  const res = await page.request.get(extension.baseURL + `${c.path}&csp=self`);
+  expect(res.headers()['content-security-policy']).toBe("script-src 'self'");
+  await c.customerSays(page, '我要退款');
+  await expect(panel.locator(`${W} .sugs li.card[data-rule="refund-script"]`)).toBeVisible({ timeout: 20_000 });
+  await c.type(page, '不归我管');
+  await expect(page.locator('[data-linesman="warning"]')).toHaveAttribute('data-said', '不归我管');
+});
+
+test('the side panel on a site that is not enabled offers to enable it, and enabling starts live assist', async ({ extension }) => {
+  const page = await extension.context.newPage();
+  const url = `${extension.baseURL}demo/?assist=off&lang=zh`;
+  await page.goto(url);
+  const sw = await extension.serviceWorker();
+  const tabId = await tabIdOf(sw, url.split('?')[0]);
+  const panel = await extension.openPage(`src/sidepanel.html?tab=${tabId}`);
+  await expect(panel.locator('#enable')).toBeVisible();
+  // The origin was granted before (see fixtures.mjs), so Chrome does not prompt again.
+  await panel.locator('#enable').click();
+  await expect.poll(() => sw.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).map((s) => s.matches[0]))).toEqual([
+    `${extension.origin}/*`,
+  ]);
+  // The open page got the content script without a reload.
+  await CONSOLES[0].customerSays(page, '我要退款');
+  await expect(panel.locator(`${W} .sugs li.card[data-rule="refund-script"]`)).toBeVisible({ timeout: 20_000 });
+});
