@@ -58,6 +58,18 @@ async function sw(type, extra = {}) {
   return 'value' in r ? r.value : r;
 }
 
+/**
+ * Host access to `origin`, asking Chrome only when it is not granted yet
+ * (a covering grant such as http://127.0.0.1/* counts; asking again for a
+ * narrower pattern would still show a prompt). Call it first in a click
+ * handler: the request needs the click's user activation.
+ */
+async function ensureAccess(origin) {
+  const origins = [originPattern(origin)];
+  if (await chrome.permissions.contains({ origins }).catch(() => false)) return true;
+  return chrome.permissions.request({ origins });
+}
+
 const fmtDate = (ms) => (Number.isFinite(ms) ? new Date(ms).toLocaleString(chrome.i18n.getUILanguage()) : '');
 const storedSettings = () => (local[KEYS.settings] && typeof local[KEYS.settings] === 'object' ? local[KEYS.settings] : {});
 
@@ -193,7 +205,7 @@ async function onPlaybookUrl() {
       if (await chrome.permissions.contains({ origins: [pattern] })) throw first;
       let granted = false;
       try {
-        granted = await chrome.permissions.request({ origins: [pattern] });
+        granted = await ensureAccess(origin);
       } catch {
         // The click's user activation ran out while we waited: ask on a new click.
         retry.textContent = t('pbGrantRetry', origin);
@@ -215,7 +227,7 @@ async function onPlaybookUrl() {
 async function onGrantRetry() {
   const url = $('pb-url').value.trim();
   if (!isHttpsUrl(url)) return;
-  const granted = await chrome.permissions.request({ origins: [originPattern(new URL(url).origin)] }).catch(() => false);
+  const granted = await ensureAccess(new URL(url).origin).catch(() => false);
   $('pb-grant-retry').hidden = true;
   if (granted) await onPlaybookUrl();
   else show('pb-result', 'error', t('pbNoAccess', new URL(url).origin, ''));
@@ -286,7 +298,7 @@ async function onDestinationSave(e) {
   const origin = new URL(url).origin;
   // Asked first, while the click still counts as a user gesture.
   let granted = false;
-  try { granted = await chrome.permissions.request({ origins: [originPattern(origin)] }); } catch (err) {
+  try { granted = await ensureAccess(origin); } catch (err) {
     return show('dest-result', 'error', t('destNoAccess', origin), [{ path: '/destination/url', message: String(err?.message ?? err) }]);
   }
   if (!granted) return show('dest-result', 'error', t('destNoAccess', origin));
@@ -369,7 +381,7 @@ async function renderSites() {
 }
 
 async function grantSite(origin) {
-  const ok = await chrome.permissions.request({ origins: [originPattern(origin)] }).catch(() => false);
+  const ok = await ensureAccess(origin).catch(() => false);
   show('sites-result', ok ? 'ok' : 'error', ok ? t('siteAdded', origin) : t('siteDenied', origin));
   if (ok) await sw('site:enabled').catch(() => {}); // nothing in storage changed: tell the worker
   renderSites();
@@ -380,7 +392,7 @@ async function onSiteAdd(e) {
   const origin = normalizeOrigin($('site-origin').value);
   if (!origin) return show('sites-result', 'error', t('siteInvalid'));
   // Asked first, while the click still counts as a user gesture.
-  const ok = await chrome.permissions.request({ origins: [originPattern(origin)] }).catch(() => false);
+  const ok = await ensureAccess(origin).catch(() => false);
   if (!ok) return show('sites-result', 'error', t('siteDenied', origin));
   await updateMap(KEYS.sites, (m) => ({ ...m, [origin]: { adapter: m[origin]?.adapter ?? 'auto', enabled: true } }));
   $('site-origin').value = '';

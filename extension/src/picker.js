@@ -318,7 +318,8 @@
   // ================================================================ the picker UI
   if (typeof chrome === 'undefined' || !chrome.runtime?.id) return; // loaded by a test page: selectors only
   const running = globalThis.__linesmanPicker;
-  if (running?.alive) { running.focus(); return; }
+  if (running?.alive && !running.done()) { running.focus(); return; }
+  running?.stop(); // a finished picker still showing its result: start afresh
 
   const t = (key, ...subs) => {
     try { return chrome.i18n.getMessage(key, subs.map(String)) || key; } catch { return key; } // the extension was reloaded
@@ -438,6 +439,10 @@
       buttons.append(button(t('pickerClose'), stop, true));
     }
     if (step !== -1) buttons.append(button(t('pickerMove'), () => { atBottom = !atBottom; bar.classList.toggle('bottom', atBottom); }), button(t('pickerCancel'), stop));
+    // Where the picker is, for tests and page scripts (the shadow root is closed).
+    host.dataset.step = step === -1 ? 'done' : STEPS[step] ?? 'review';
+    // Review and done: the keyboard lands on what comes next (Save, Close).
+    if (step === -1 || step === STEPS.length) buttons.querySelector('button.primary:not(:disabled)')?.focus();
     relayout();
   }
 
@@ -524,7 +529,6 @@
       return render(t('pickerSaveFailed', why || '?'));
     }
     step = -1;
-    host.dataset.saved = 'true'; // for tests (the shadow root is closed)
     render(t('pickerSaved'), 'ok');
   }
 
@@ -573,6 +577,8 @@
 
   const state = {
     alive: true,
+    done: () => step === -1,
+    stop,
     focus() { bar.querySelector('button')?.focus(); },
   };
   globalThis.__linesmanPicker = state;
