@@ -25,13 +25,17 @@ command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs np
 if [ ! -x www/node_modules/.bin/wasm-opt ]; then
     (cd www && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
-# Builds www/pkg (wasm engine + the model in NNEF form); quick when up to date.
+# Builds www/pkg (wasm engine + the model in its tensor form); quick when up to date.
 ./scripts/build-wasm.sh
+# The Chrome extension from the same package (dist/extension, dist/linesman-extension.zip).
+SKIP_WASM=1 ./scripts/build-extension.sh
 
 cat <<MSG
 
   Linesman demo console:  http://127.0.0.1:$PORT/demo/
   Supervisor view:        http://127.0.0.1:$PORT/supervisor/
+  Chrome extension:       $(pwd)/dist/extension (chrome://extensions → Load unpacked;
+                          try it on http://127.0.0.1:$PORT/demo/?assist=off)
   (Ctrl-C stops the server)
 
 MSG

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM, OFFLINE_ARGS } from '../chromium.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const ZIP = join(repo, 'dist/linesman-extension.zip');
+export const ZIP = process.env.LINESMAN_EXTENSION_ZIP ?? join(repo, 'dist/linesman-extension.zip');
 export const GRANTED = ['http://127.0.0.1/*'];
 
 /** The id Chrome gives an unpacked extension: sha256 of its path, a–p. */
