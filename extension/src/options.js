@@ -345,7 +345,10 @@ async function refreshOutbox() {
 
 const ADAPTER_LABEL = { auto: 'adapterAuto', demo: 'adapterDemo', chatscope: 'adapterChatscope', custom: 'adapterCustom' };
 
+let sitesRender = 0; // renders await permission checks: only the latest one may draw
+
 async function renderSites() {
+  const mine = ++sitesRender;
   const list = $('sites-list');
   const storedSites = local[KEYS.sites] ?? {};
   const origins = Object.keys(eff.sites).sort();
@@ -377,6 +380,7 @@ async function renderSites() {
       granted ? null : el('span', { class: 'hint', text: t('siteNoAccess') }));
     rows.push(li);
   }
+  if (mine !== sitesRender) return;
   list.replaceChildren(...rows);
 }
 
@@ -409,11 +413,15 @@ async function removeSite(origin) {
 
 // ---------------------------------------------------------------- element picker
 
+let tabsRender = 0;
+
 async function renderTeachTabs() {
+  const mine = ++tabsRender;
   const sel = $('teach-tab');
   const prev = sel.value;
   let tabs = [];
   try { tabs = await chrome.tabs.query({}); } catch { tabs = []; }
+  if (mine !== tabsRender) return;
   // Without the "tabs" permission only tabs of sites we may access carry a url.
   const usable = tabs.filter((tab) => {
     const origin = tab.url && normalizeOrigin(tab.url);
@@ -540,8 +548,10 @@ async function main() {
     await load();
     await renderAll({ resetForms: destChanged && document.activeElement?.closest?.('#dest-form') == null });
   });
-  chrome.permissions.onAdded?.addListener(() => renderSites());
-  chrome.permissions.onRemoved?.addListener(() => renderSites());
+  // Access granted or withdrawn (here or in Chrome's own UI): re-read, then redraw.
+  const reloadSites = async () => { await load(); await renderSites(); await renderTeachTabs(); };
+  chrome.permissions.onAdded?.addListener(reloadSites);
+  chrome.permissions.onRemoved?.addListener(reloadSites);
   refreshOutbox();
   // The engine knows its built-in playbooks; the list in settings.js is the fallback.
   Linesman.builtinPlaybooks({}).then((ids) => {
