@@ -150,6 +150,7 @@ let attempt = 0; // a later import supersedes an earlier one still being checked
 
 /** Validates `text` with the engine and saves it, or shows every problem and keeps the active playbook. */
 async function adoptPlaybook(text, origin) {
+  if (eff.managed.playbook) return false; // the controls are disabled; nothing to write either
   const mine = ++attempt;
   show('pb-result', 'busy', t('pbChecking'));
   const r = await checkPlaybook(text);
@@ -374,7 +375,7 @@ async function renderSites() {
       site.managed ? el('span', { class: 'locked', text: t('lockedNote') }) : null,
       el('span', { class: 'controls' },
         el('label', { class: 'choice', for: `${id}-on` }, on, ' ', el('span', { text: t('siteOn') })),
-        el('label', { for: `${id}-adapter`, text: t('siteAdapter') }), adapterSel,
+        el('span', { class: 'pair' }, el('label', { for: `${id}-adapter`, text: t('siteAdapter') }), ' ', adapterSel),
         granted ? null : el('button', { type: 'button', class: 'grant', text: t('siteGrant'), onclick: () => grantSite(origin) }),
         locked ? null : el('button', { type: 'button', class: 'remove', text: t('siteRemove'), 'aria-label': t('siteRemoveLabel', origin), onclick: () => removeSite(origin) })),
       granted ? null : el('span', { class: 'hint', text: t('siteNoAccess') }));

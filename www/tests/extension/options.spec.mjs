@@ -270,3 +270,32 @@ test('the page: every control labelled, no raw message keys, usable at 320 px', 
     await expect(page.locator(`#${id}`)).toHaveAttribute('aria-live', 'polite');
   }
 });
+
+test('settings set by the organisation are shown locked', async ({ extension }) => {
+  // chrome.storage.managed is read-only and only a real enterprise policy
+  // fills it; the page reads it through chrome.storage.managed.get, so the
+  // policy is stood in for there. (Merging is unit-tested in settings.test.mjs.)
+  const policy = {
+    playbook: 'bank-zh',
+    model: 'none',
+    destination: { kind: 'slack', url: 'https://hooks.slack.com/services/T0/B0/x' },
+    sites: ['https://desk.example.com'],
+  };
+  await extension.context.addInitScript((p) => {
+    if (location.protocol === 'chrome-extension:' && globalThis.chrome?.storage?.managed) chrome.storage.managed.get = async () => structuredClone(p);
+  }, policy);
+  const page = await openOptions(extension);
+  await expect(page.locator('#policy')).toBeVisible();
+  await expect(page.locator('#pb-active')).toContainText('bank-zh');
+  for (const id of ['#pb-locked', '#model-locked', '#dest-locked']) await expect(page.locator(id)).toBeVisible();
+  for (const id of ['#pb-file', '#pb-url', '#pb-url-import', '#pb-builtin', '#pb-builtin-use', '#dest-url', '#dest-kind', '#dest-save']) await expect(page.locator(id)).toBeDisabled();
+  await expect(page.locator('input[name="model"][value="none"]')).toBeChecked();
+  await expect(page.locator('input[name="model"][value="bundled"]')).toBeDisabled();
+  await expect(page.locator('#dest-active')).toContainText('https://hooks.slack.com');
+  const row = page.locator('#sites-list li[data-origin="https://desk.example.com"]');
+  await expect(row.locator('.locked')).toBeVisible();
+  await expect(row.locator('button.remove')).toHaveCount(0);
+  // What the organisation leaves open stays open.
+  await expect(page.locator('#site-origin')).toBeEnabled();
+  await expect(page.locator('#import-file')).toBeEnabled();
+});
