@@ -220,6 +220,20 @@ test('the picker, started from the options page, saves an adapter for the consol
   await expect(options.locator('#taught-list li')).toHaveAttribute('data-origin', origin);
   await expect(options.locator('#sites-list select')).toHaveValue('custom');
 
+  // The console is read with it: after a reload the content script takes the
+  // taught adapter, and the conversation (by its ticket id) reaches the engine.
+  await consolePage.reload();
+  const logOf = () => sw.evaluate(async () => Object.values(await chrome.storage.session.get(null)).find((v) => v?.meta?.conv === 'T-1001') ?? null);
+  await expect.poll(async () => (await logOf())?.log?.length ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
+  // Only the text element (no sender name, no time), the side, and the time from <time datetime>.
+  expect((await logOf()).log.slice(0, 5)).toEqual([
+    { role: 'customer', text: '你好，我上周买的吹风机还没到', ts: Date.parse('2026-11-22T10:00:00+08:00') },
+    { role: 'agent', text: '您好，我帮您查一下物流', ts: Date.parse('2026-11-22T10:00:30+08:00') },
+    { role: 'customer', text: '都等了五天了，太慢了', ts: Date.parse('2026-11-22T10:01:10+08:00') },
+    { role: 'agent', text: '非常抱歉让您久等了，包裹明天送达', ts: Date.parse('2026-11-22T10:01:40+08:00') },
+    { role: 'customer', text: '好的', ts: Date.parse('2026-11-22T10:02:00+08:00') },
+  ]);
+
   // Esc ends a picker without saving anything.
   await options.click('#teach-start');
   await expect(consolePage.locator('linesman-picker')).toHaveAttribute('data-step', 'list');
