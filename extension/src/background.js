@@ -6,7 +6,7 @@
 // conversation logs, kept in memory only) and in the offscreen document.
 import { createOutbox } from './outbox.js';
 import { BUILTIN_ADAPTERS } from './adapters.js';
-import { effectiveSettings, onSettingsChanged, validateAdapter } from './settings.js';
+import { effectiveSettings, onSettingsChanged, refreshManagedPlaybook, validateAdapter } from './settings.js';
 
 const OFFSCREEN = 'src/offscreen.html';
 const SITES = 'linesman.sites.v1';
@@ -14,6 +14,7 @@ const ADAPTERS = 'linesman.adapters.v1';
 const HANDOFFS = 'linesman.handoffs.v1'; // flag hand-offs already in the outbox
 const KEEP_HANDOFFS = 1000;
 const OUTBOX_ALARM = 'linesman-outbox';
+const POLICY_ALARM = 'linesman-policy-playbook'; // re-fetch a playbook the policy names by URL
 const LOG_PREFIX = 'log:'; // chrome.storage.session: message log per conversation
 const TAB_PREFIX = 'tab:'; // chrome.storage.session: what each tab shows
 
@@ -360,7 +361,8 @@ chrome.tabs.onRemoved.addListener(async (tabId) => {
   if (await hasOffscreen()) rawCall('forget', { tabId }).catch(() => {});
 });
 
-onSettingsChanged(async (changed) => {
+onSettingsChanged(async (settings, { area }) => {
+  if (area === 'managed') refreshManagedPlaybook().catch((e) => console.error('linesman: policy playbook', e));
   await reconcileSites().catch((e) => console.error('linesman: sites', e));
   if (await hasOffscreen()) rawCall('configure', { config: await engineConfig() }).catch((e) => console.error('linesman: engine', e));
   box = null;
@@ -369,6 +371,7 @@ onSettingsChanged(async (changed) => {
 
 chrome.alarms.onAlarm.addListener((a) => {
   if (a.name === OUTBOX_ALARM) flushSoon();
+  if (a.name === POLICY_ALARM) refreshManagedPlaybook().catch((e) => console.error('linesman: policy playbook', e));
 });
 self.addEventListener('online', () => flushSoon());
 
@@ -376,6 +379,10 @@ async function boot() {
   // The toolbar button opens the side panel.
   await chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
   await reconcileSites().catch((e) => console.error('linesman: sites', e));
+  // A playbook the policy gives by URL is fetched into a local cache (the
+  // engine reads the cache; an outage keeps the last good copy).
+  await refreshManagedPlaybook().catch((e) => console.error('linesman: policy playbook', e));
+  await chrome.alarms.create(POLICY_ALARM, { periodInMinutes: 360 });
 }
 chrome.runtime.onInstalled.addListener(boot);
 chrome.runtime.onStartup.addListener(boot);

@@ -153,7 +153,8 @@ $('enable').addEventListener('click', async () => {
   // The moment the agent enables a site is the moment Chrome asks for access to it.
   // Per host, all ports (see permissionOf in background.js).
   const u = new URL(origin);
-  const granted = await chrome.permissions.request({ origins: [`${u.protocol}//${u.hostname}/*`] }).catch(() => false);
+  const origins = [`${u.protocol}//${u.hostname}/*`];
+  const granted = (await chrome.permissions.contains({ origins })) || (await chrome.permissions.request({ origins }).catch(() => false));
   if (!granted) return;
   const k = 'linesman.sites.v1';
   const sites = (await chrome.storage.local.get(k))[k] ?? {};
