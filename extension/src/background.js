@@ -91,7 +91,8 @@ const permissionOf = (origin) => {
   return `${u.protocol}//${u.hostname}/*`;
 };
 
-async function reconcileSites() {
+/** Registers the content script on enabled, allowed sites (and only there). */
+async function reconcileSites({ injectOpen = false } = {}) {
   const s = await effectiveSettings();
   const want = new Map();
   for (const [origin, site] of Object.entries(s.sites ?? {})) {
@@ -108,11 +109,12 @@ async function reconcileSites() {
     await chrome.scripting.registerContentScripts(
       add.map(([id, origin]) => ({ id, matches: [patternOf(origin)], js: ['src/content.js'], runAt: 'document_idle', persistAcrossSessions: true })),
     );
-    // Pages already open on a newly enabled site get it now, not on reload.
-    for (const [, origin] of add) {
-      const tabs = await chrome.tabs.query({ url: patternOf(origin) });
-      for (const t of tabs) chrome.scripting.executeScript({ target: { tabId: t.id }, files: ['src/content.js'] }).catch(() => {});
-    }
+  }
+  // Pages already open on a newly enabled site get it now, not on reload;
+  // after an install or update, every enabled site's open pages do.
+  for (const [, origin] of injectOpen ? [...want] : add) {
+    const tabs = await chrome.tabs.query({ url: patternOf(origin) });
+    for (const t of tabs) chrome.scripting.executeScript({ target: { tabId: t.id }, files: ['src/content.js'] }).catch(() => {});
   }
 }
 
@@ -375,10 +377,10 @@ chrome.alarms.onAlarm.addListener((a) => {
 });
 self.addEventListener('online', () => flushSoon());
 
-async function boot() {
+async function boot(details) {
   // The toolbar button opens the side panel.
   await chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
-  await reconcileSites().catch((e) => console.error('linesman: sites', e));
+  await reconcileSites({ injectOpen: details?.reason === 'install' || details?.reason === 'update' }).catch((e) => console.error('linesman: sites', e));
   // A playbook the policy gives by URL is fetched into a local cache (the
   // engine reads the cache; an outage keeps the last good copy).
   await refreshManagedPlaybook().catch((e) => console.error('linesman: policy playbook', e));

@@ -3,8 +3,9 @@
 // every check goes to the extension (service worker → offscreen engine).
 // A classic script; injecting it twice into one page is harmless.
 (() => {
-  if (globalThis.__linesmanContent) return;
-  globalThis.__linesmanContent = true;
+  // After the extension is reloaded or updated, the old copy in this page is
+  // orphaned (its chrome.runtime is gone): then a new copy takes over.
+  if (globalThis.__linesmanContent?.alive()) return;
 
   const SCAN_DELAY_MS = 60; // coalesces a console's burst of DOM mutations
   const DRAFT_DELAY_MS = 120;
@@ -22,6 +23,8 @@
       return false;
     }
   };
+
+  globalThis.__linesmanContent = { alive };
 
   let adapter = null;
   let candidates = [];
@@ -301,6 +304,8 @@
     warning.box.dataset.rule = h.rule ?? '';
     warning.host.dataset.rule = h.rule ?? '';
     warning.host.dataset.said = said;
+    // What the agent is offered, readable by tests and assistive tooling.
+    warning.host.dataset.suggest = (h.suggest ?? []).slice(0, 2).join('\n');
     if (!warning.host.isConnected) document.documentElement.append(warning.host);
     place(c);
   }

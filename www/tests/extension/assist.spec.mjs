@@ -45,6 +45,33 @@ const CONSOLES = [
   },
 ];
 
+/**
+ * Clicks a button inside the warning's *closed* shadow root, as a user would:
+ * the page (and Playwright's selectors) cannot reach into it, DevTools can.
+ */
+async function clickInWarning(page, label) {
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const find = (n, pred) => {
+    if (pred(n)) return n;
+    for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) {
+      const f = find(c, pred);
+      if (f) return f;
+    }
+    return null;
+  };
+  const attrs = (n) => Object.fromEntries((n.attributes ?? []).reduce((a, v, i, all) => (i % 2 ? a : [...a, [v, all[i + 1]]]), []));
+  const host = find(root, (n) => attrs(n)['data-linesman'] === 'warning');
+  expect(host?.shadowRoots?.[0]).toBeTruthy();
+  const text = (n) => (n.nodeType === 3 ? n.nodeValue : (n.children ?? []).map(text).join(''));
+  const button = find(host.shadowRoots[0], (n) => n.nodeName === 'BUTTON' && text(n) === label);
+  expect(button).toBeTruthy();
+  const { model } = await cdp.send('DOM.getBoxModel', { nodeId: button.nodeId });
+  const [x1, y1, , , x3, y3] = model.content;
+  await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+  await cdp.detach();
+}
+
 async function tabIdOf(sw, url) {
   return sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url?.startsWith(u))?.id ?? null, url);
 }
@@ -92,6 +119,14 @@ for (const c of CONSOLES) {
       await expect.poll(() => c.draft(page)).toContain('这不是我们的问题');
       // Its shadow root is closed: the host page cannot read or restyle it.
       expect(await warn.evaluate((h) => h.shadowRoot)).toBeNull();
+      // The playbook's better wording, and Replace puts it in place of the phrase.
+      const wording = (await warn.getAttribute('data-suggest')).split('\n')[0];
+      expect(wording).toBeTruthy();
+      await clickInWarning(page, 'Replace');
+      await expect.poll(() => c.draft(page)).toContain(wording);
+      expect(await c.draft(page)).not.toContain('这不是我们的问题');
+      // The draft is clean now: the warning goes away.
+      await expect(warn).toHaveCount(0);
       expect(errors).toEqual([]);
     });
 
@@ -139,4 +174,40 @@ test('the side panel on a site that is not enabled offers to enable it, and enab
   // The open page got the content script without a reload.
   await CONSOLES[0].customerSays(page, '我要退款');
   await expect(panel.locator(`${W} .sugs li.card[data-rule="refund-script"]`)).toBeVisible({ timeout: 20_000 });
+});
+
+test('the conversation survives the service worker being stopped and the engine document being closed', async ({ extension }) => {
+  const c = CONSOLES[0];
+  const { page, panel } = await openConsole(extension, c);
+  await c.customerSays(page, '你好，我要退款');
+  await page.fill('#compose', '您好，很高兴为您服务！');
+  await page.press('#compose', 'Enter');
+  await expect(panel.locator(`${W} .check li[data-rule="greeting"]`)).toHaveAttribute('data-state', 'met', { timeout: 20_000 });
+  await expect(panel.locator(`${W} .sugs li.card[data-rule="refund-script"]`)).toBeVisible();
+
+  // Stop the service worker and close the offscreen document (what Chrome may do).
+  const cdp = await extension.context.newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/src/background.js'));
+  const doc = targetInfos.find((t) => t.url.endsWith('/src/offscreen.html'));
+  expect(sw && doc).toBeTruthy();
+  await cdp.send('Target.closeTarget', { targetId: doc.targetId });
+  await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+
+  // The next message wakes a new worker, which recreates the engine document
+  // and replays the conversation kept in chrome.storage.session.
+  await c.customerSays(page, '你们这什么破服务！太气人了！');
+  const fresh = await extension.openPage(panel.url().replace(/^chrome-extension:\/\/[^/]+\//, ''));
+  await expect(fresh.locator(`${W} .check li[data-rule="greeting"]`)).toHaveAttribute('data-state', 'met', { timeout: 20_000 });
+  await expect(fresh.locator(`${W} .emo`)).toHaveAttribute('data-label', /angry|frustrated/);
+  // A new engine document, not the old one left standing.
+  const after = (await cdp.send('Target.getTargets')).targetInfos.filter((t) => t.url.endsWith('/src/offscreen.html'));
+  expect(after.map((t) => t.targetId)).not.toContain(doc.targetId);
+  expect(after).toHaveLength(1);
+  // Before and after: one conversation, three messages, none twice.
+  const log = await (await extension.serviceWorker()).evaluate(async () => {
+    const all = await chrome.storage.session.get(null);
+    return Object.entries(all).filter(([k]) => k.startsWith('log:')).map(([, v]) => v.log.length);
+  });
+  expect(log).toEqual([3]);
 });
