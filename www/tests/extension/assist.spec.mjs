@@ -211,3 +211,66 @@ test('the conversation survives the service worker being stopped and the engine 
   });
   expect(log).toEqual([3]);
 });
+
+/** Evaluates in the real side panel (a browser-UI page Playwright does not list) over DevTools. */
+async function sidePanel(extension, page) {
+  const cdp = await extension.context.newCDPSession(page);
+  let target;
+  await expect
+    .poll(async () => {
+      target = (await cdp.send('Target.getTargets')).targetInfos.find((t) => t.url.endsWith('/src/sidepanel.html'));
+      return !!target;
+    })
+    .toBe(true);
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+  let next = 0;
+  const waiting = new Map();
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    waiting.get(m.id)?.(m);
+  });
+  return async (expression) => {
+    const id = ++next;
+    const answer = new Promise((res) => waiting.set(id, res));
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, returnByValue: true } }) });
+    return (await answer).result?.result?.value;
+  };
+}
+
+test('the real side panel follows the active tab', async ({ extension }) => {
+  await extension.enableSite();
+  const demo = await extension.context.newPage();
+  await demo.goto(`${extension.baseURL}${CONSOLES[0].path}`);
+  const kit = await extension.context.newPage();
+  await kit.goto(`${extension.baseURL}${CONSOLES[1].path}`);
+  await demo.bringToFront();
+  const sw = await extension.serviceWorker();
+  const tabId = await tabIdOf(sw, `${extension.baseURL}demo/`);
+  // The toolbar button cannot be clicked headless; chrome.sidePanel.open on a
+  // user's click is the same opening (the button uses openPanelOnActionClick).
+  const opener = await extension.openPage('src/options.html');
+  await opener.evaluate((id) => {
+    const b = document.createElement('button');
+    b.id = 'open-panel';
+    b.textContent = 'open';
+    b.onclick = () => chrome.sidePanel.open({ tabId: id });
+    document.body.prepend(b);
+  }, tabId);
+  await opener.click('#open-panel');
+  await demo.bringToFront();
+  const panel = await sidePanel(extension, demo);
+  const sugs = `document.querySelector('#assist').shadowRoot.querySelectorAll('.sugs li.card[data-rule="refund-script"]').length`;
+
+  await CONSOLES[0].customerSays(demo, '我要退款');
+  await expect.poll(() => panel(sugs), { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => panel(`document.querySelector('#conv').textContent`)).toContain('运动鞋');
+
+  // Another tab, another console, another conversation.
+  await kit.bringToFront();
+  await CONSOLES[1].customerSays(kit, '你好');
+  await expect.poll(() => panel(`document.querySelector('#conv').textContent`), { timeout: 20_000 }).toContain('王丽');
+  expect(await panel(sugs)).toBe(0);
+  await demo.bringToFront();
+  await expect.poll(() => panel(`document.querySelector('#conv').textContent`)).toContain('运动鞋');
+  await expect.poll(() => panel(sugs)).toBe(1);
+});
