@@ -6,11 +6,9 @@
 // conversation logs, kept in memory only) and in the offscreen document.
 import { createOutbox } from './outbox.js';
 import { BUILTIN_ADAPTERS } from './adapters.js';
-import { effectiveSettings, onSettingsChanged, refreshManagedPlaybook, validateAdapter } from './settings.js';
+import { KEYS, effectiveSettings, onSettingsChanged, permissionPattern, refreshManagedPlaybook, validateAdapter } from './settings.js';
 
 const OFFSCREEN = 'src/offscreen.html';
-const SITES = 'linesman.sites.v1';
-const ADAPTERS = 'linesman.adapters.v1';
 const HANDOFFS = 'linesman.handoffs.v1'; // flag hand-offs already in the outbox
 const KEEP_HANDOFFS = 1000;
 const OUTBOX_ALARM = 'linesman-outbox';
@@ -82,14 +80,8 @@ async function engineConfig() {
 // ---- sites: content scripts where the agent enabled Linesman ------------------------
 
 const scriptId = (origin) => `site-${[...new TextEncoder().encode(origin)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+// Content scripts match the enabled origin (its port too); access is per host (permissionPattern).
 const patternOf = (origin) => `${origin}/*`;
-// Host permissions are asked per host, all ports: Chrome compares requested
-// patterns exactly, so a port-specific request would prompt again for a host
-// already allowed.
-const permissionOf = (origin) => {
-  const u = new URL(origin);
-  return `${u.protocol}//${u.hostname}/*`;
-};
 
 /** Registers the content script on enabled, allowed sites (and only there). */
 async function reconcileSites({ injectOpen = false } = {}) {
@@ -98,7 +90,7 @@ async function reconcileSites({ injectOpen = false } = {}) {
   for (const [origin, site] of Object.entries(s.sites ?? {})) {
     if (!site?.enabled) continue;
     // Only where Chrome granted access: the agent said yes to this site.
-    if (await chrome.permissions.contains({ origins: [permissionOf(origin)] })) want.set(scriptId(origin), origin);
+    if (await chrome.permissions.contains({ origins: [permissionPattern(origin)] })) want.set(scriptId(origin), origin);
   }
   const have = await chrome.scripting.getRegisteredContentScripts();
   const drop = have.filter((c) => !want.has(c.id)).map((c) => c.id);
@@ -272,7 +264,7 @@ const fromContent = {
     const origin = new URL(sender.url).origin;
     const s = await effectiveSettings();
     const site = s.sites?.[origin];
-    const enabled = !!site?.enabled && (await chrome.permissions.contains({ origins: [permissionOf(origin)] }));
+    const enabled = !!site?.enabled && (await chrome.permissions.contains({ origins: [permissionPattern(origin)] }));
     await setTabState(sender.tab.id, { origin, enabled, adapter: null });
     return { enabled, adapters: enabled ? await adaptersFor(origin, s) : [] };
   },
@@ -294,12 +286,12 @@ const fromContent = {
     if (m.origin && m.origin !== origin) throw new Error('adapter for another site');
     const problems = validateAdapter(m.adapter);
     if (problems.length) return { saved: false, problems };
-    const all = (await localArea.get(ADAPTERS)) ?? {};
+    const all = (await localArea.get(KEYS.adapters)) ?? {};
     all[origin] = { ...m.adapter, id: 'custom' };
-    await localArea.set(ADAPTERS, all);
-    const sites = (await localArea.get(SITES)) ?? {};
+    await localArea.set(KEYS.adapters, all);
+    const sites = (await localArea.get(KEYS.sites)) ?? {};
     sites[origin] = { ...(sites[origin] ?? { enabled: true }), adapter: 'custom' };
-    await localArea.set(SITES, sites);
+    await localArea.set(KEYS.sites, sites);
     return { saved: true, problems: [] };
   },
 };
@@ -317,7 +309,7 @@ const fromExtension = {
       } catch {}
     }
     const s = await effectiveSettings();
-    const granted = origin ? await chrome.permissions.contains({ origins: [permissionOf(origin)] }) : false;
+    const granted = origin ? await chrome.permissions.contains({ origins: [permissionPattern(origin)] }) : false;
     const site = { origin, enabled: !!(origin && s.sites?.[origin]?.enabled && granted), granted, managed: !!s.managed?.sites };
     const eng = await engine('state', { key: st?.key ?? '' });
     return { site, tab: st ?? {}, engine: eng };

@@ -122,7 +122,7 @@
       if (!adapter) return;
       send({ type: 'cs:attached', adapter: adapter.id ?? 'custom' });
     }
-    bindCompose();
+    compose(); // found once per scan: consoles replace their compose box
     const { id, title } = conversationOf(adapter);
     const messages = readMessages(adapter);
     if (!messages) return;
@@ -143,9 +143,6 @@
     if (composeEl?.isConnected) return composeEl;
     composeEl = adapter ? q(adapter.compose) : null;
     return composeEl;
-  }
-  function bindCompose() {
-    compose();
   }
   const isField = (el) => typeof el?.value === 'string';
   const readDraft = (el) => (isField(el) ? el.value : (el?.textContent ?? ''));

@@ -5,7 +5,7 @@
 import { Linesman } from '../engine/src/linesman.js';
 import { KINDS } from './outbox.js';
 import {
-  KEYS, BUILTIN_PLAYBOOKS, mergeSettings, readManaged, normalizeOrigin, originPattern, isHttpsUrl,
+  KEYS, BUILTIN_PLAYBOOKS, mergeSettings, readManaged, normalizeOrigin, permissionPattern, isHttpsUrl,
   validateDestination, validateSettingsFile, exportSettings, importedItems, jsonErrorWhere,
 } from './settings.js';
 
@@ -65,7 +65,7 @@ async function sw(type, extra = {}) {
  * handler: the request needs the click's user activation.
  */
 async function ensureAccess(origin) {
-  const origins = [originPattern(origin)];
+  const origins = [permissionPattern(origin)];
   if (await chrome.permissions.contains({ origins }).catch(() => false)) return true;
   return chrome.permissions.request({ origins });
 }
@@ -192,7 +192,7 @@ async function onPlaybookUrl() {
   retry.hidden = true;
   if (!isHttpsUrl(url)) return show('pb-result', 'error', t('pbNeedHttps'));
   const origin = new URL(url).origin;
-  const pattern = originPattern(origin);
+  const pattern = permissionPattern(origin);
   busy = true;
   $('pb-url-import').disabled = true;
   show('pb-result', 'busy', t('pbDownloading', url));
@@ -357,7 +357,7 @@ async function renderSites() {
   const rows = [];
   for (const origin of origins) {
     const site = eff.sites[origin];
-    const granted = await chrome.permissions.contains({ origins: [originPattern(origin)] }).catch(() => false);
+    const granted = await chrome.permissions.contains({ origins: [permissionPattern(origin)] }).catch(() => false);
     const locked = !!site.managed || eff.managed.sites;
     const id = `site-${rows.length}`;
     const on = el('input', { type: 'checkbox', id: `${id}-on`, disabled: locked || !storedSites[origin] });
@@ -406,9 +406,12 @@ async function onSiteAdd(e) {
 
 async function removeSite(origin) {
   await updateMap(KEYS.sites, (m) => { delete m[origin]; return m; });
-  // Keep the access the flag destination still needs.
+  // Access is per host: keep it while the flag destination or another site on that host needs it.
+  const sites = (await chrome.storage.local.get(KEYS.sites))[KEYS.sites] ?? {};
   const destOrigin = eff.destination ? new URL(eff.destination.url).origin : null;
-  if (origin !== destOrigin) await chrome.permissions.remove({ origins: [originPattern(origin)] }).catch(() => false);
+  const pattern = permissionPattern(origin);
+  const needed = [destOrigin, ...Object.keys(sites)].some((o) => o && permissionPattern(o) === pattern);
+  if (!needed) await chrome.permissions.remove({ origins: [pattern] }).catch(() => false);
   show('sites-result', 'ok', t('siteRemoved', origin));
 }
 
@@ -505,7 +508,7 @@ async function onImport() {
   await chrome.storage.local.set(importedItems(value, await chrome.storage.local.get(Object.values(KEYS))));
   const need = [];
   for (const origin of Object.keys(value.sites)) {
-    if (!(await chrome.permissions.contains({ origins: [originPattern(origin)] }).catch(() => false))) need.push(origin);
+    if (!(await chrome.permissions.contains({ origins: [permissionPattern(origin)] }).catch(() => false))) need.push(origin);
   }
   show('backup-result', 'ok', need.length ? t('importDoneNeedsAccess', need.join(', ')) : t('importDone'));
 }

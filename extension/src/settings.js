@@ -56,8 +56,17 @@ export function normalizeOrigin(input) {
   return u.origin;
 }
 
-/** The host-permission match pattern of an origin ("https://x.com/*"). */
-export const originPattern = (origin) => `${origin}/*`;
+/**
+ * The host permission Linesman asks for an origin: its host, all ports
+ * ("http://127.0.0.1:8791" → "http://127.0.0.1/*"). Chrome compares requested
+ * patterns exactly, so a port-specific request would prompt again for a host
+ * already allowed, and a port-specific grant would not satisfy a host check.
+ * Every part (options, side panel, service worker) asks and checks with this.
+ */
+export function permissionPattern(origin) {
+  const u = new URL(origin);
+  return `${u.protocol}//${u.hostname}/*`;
+}
 
 // ---------------------------------------------------------------- selectors
 

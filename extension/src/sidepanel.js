@@ -3,6 +3,7 @@
 // the widget gets a small proxy with the Linesman API and is fed the steps
 // the engine takes as the content script reports messages.
 import '../engine/src/widget/linesman-assist.js';
+import { KEYS, permissionPattern } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 const t = (k, ...subs) => chrome.i18n.getMessage(k, subs) || k;
@@ -151,15 +152,12 @@ $('enable').textContent = t('panelEnable');
 $('enable').addEventListener('click', async () => {
   if (!origin) return;
   // The moment the agent enables a site is the moment Chrome asks for access to it.
-  // Per host, all ports (see permissionOf in background.js).
-  const u = new URL(origin);
-  const origins = [`${u.protocol}//${u.hostname}/*`];
+  const origins = [permissionPattern(origin)];
   const granted = (await chrome.permissions.contains({ origins })) || (await chrome.permissions.request({ origins }).catch(() => false));
   if (!granted) return;
-  const k = 'linesman.sites.v1';
-  const sites = (await chrome.storage.local.get(k))[k] ?? {};
+  const sites = (await chrome.storage.local.get(KEYS.sites))[KEYS.sites] ?? {};
   sites[origin] = { enabled: true, adapter: sites[origin]?.adapter ?? 'auto' };
-  await chrome.storage.local.set({ [k]: sites });
+  await chrome.storage.local.set({ [KEYS.sites]: sites });
   await call('site:enabled');
   setTimeout(refresh, 300);
 });
@@ -187,6 +185,6 @@ if (pinned == null) {
   });
 }
 chrome.storage.onChanged.addListener((c, area) => {
-  if (area === 'local' && ('linesman.sites.v1' in c || 'linesman.settings.v1' in c)) setTimeout(refresh, 300);
+  if (area === 'local' && (KEYS.sites in c || KEYS.settings in c)) setTimeout(refresh, 300);
 });
 refresh();

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   KEYS, DEFAULT_PLAYBOOK, POLICY_KEYS, mergeSettings, validateAdapter, validateSettingsFile, exportSettings,
   importedItems, normalizeOrigin, canParseSelector, parsePolicyPlaybook, effectiveSettings, onSettingsChanged,
-  refreshManagedPlaybook, jsonErrorWhere, jsonErrorOffset, playbookHeader,
+  refreshManagedPlaybook, jsonErrorWhere, jsonErrorOffset, playbookHeader, permissionPattern,
 } from '../src/settings.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,6 +54,19 @@ test('normalizeOrigin keeps http(s) origins and refuses the rest', () => {
     [42, null],
   ];
   for (const [input, want] of cases) assert.equal(normalizeOrigin(input), want, JSON.stringify(input));
+});
+
+// Regression: the options page asked for host:port while the service worker
+// checked the host, so a site with a port never got its content script.
+test('permissionPattern: one pattern per host, all ports, for asking and checking alike', () => {
+  const cases = [
+    ['http://127.0.0.1:8791', 'http://127.0.0.1/*'],
+    ['http://127.0.0.1', 'http://127.0.0.1/*'],
+    ['https://chat.example.com', 'https://chat.example.com/*'],
+    ['https://chat.example.com:8443', 'https://chat.example.com/*'],
+    ['http://[::1]:3000', 'http://[::1]/*'],
+  ];
+  for (const [origin, want] of cases) assert.equal(permissionPattern(origin), want, origin);
 });
 
 test('canParseSelector without a DOM: syntax check', () => {

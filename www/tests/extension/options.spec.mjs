@@ -173,6 +173,11 @@ test('the model choice and the site list are stored', async ({ extension }) => {
   const row = page.locator(`#sites-list li[data-origin="${extension.origin}"]`);
   await expect(row).toBeVisible();
   expect((await stored(extension))[SITES]).toEqual({ [extension.origin]: { enabled: true, adapter: 'auto' } });
+  // The service worker follows: the content script is registered for that site.
+  const sw = await extension.serviceWorker();
+  await expect
+    .poll(() => sw.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).map((c) => c.matches[0])))
+    .toEqual([`${extension.origin}/*`]);
   await row.locator('select').selectOption('demo');
   await expect.poll(async () => (await stored(extension))[SITES][extension.origin].adapter).toBe('demo');
   await row.locator('input[type="checkbox"]').uncheck();
