@@ -25,7 +25,7 @@
 
 import { Linesman } from '../src/linesman.js';
 import { requireCjs } from './cjs.js';
-import { median, now, stats, timerResolutionUs } from './measure.js';
+import { median, now, publish, stats, timerResolutionUs } from './measure.js';
 
 const params = new URLSearchParams(location.search);
 const intParam = (name, dflt, min = 1) => {
@@ -792,12 +792,4 @@ async function main() {
   return result;
 }
 
-main().then(
-  (r) => {
-    window.__benchResult = r;
-  },
-  (e) => {
-    log(`ERROR: ${e?.stack ?? e}`);
-    window.__benchResult = { error: String(e?.stack ?? e) };
-  },
-);
+publish(main(), log);

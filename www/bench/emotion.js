@@ -16,7 +16,7 @@
 // bigrams hashed into 32768 buckets: a stand-in, not the model's real
 // featuriser), and that lane times featurizeJs + tract.
 
-import { median, now, stats, timerResolutionUs } from './measure.js';
+import { median, now, publish, stats, timerResolutionUs } from './measure.js';
 
 const params = new URLSearchParams(location.search);
 const intParam = (name, dflt, min = 1) => {
@@ -302,12 +302,4 @@ async function main() {
   return result;
 }
 
-main().then(
-  (r) => {
-    window.__benchResult = r;
-  },
-  (e) => {
-    log(`ERROR: ${e?.stack ?? e}`);
-    window.__benchResult = { error: String(e?.stack ?? e) };
-  },
-);
+publish(main(), log);

@@ -29,3 +29,16 @@ export function timerResolutionUs() {
   }
   return best * 1000;
 }
+
+/** Hands a page's result (or its error) to the runner, which polls window.__benchResult. */
+export function publish(run, log) {
+  run.then(
+    (r) => {
+      window.__benchResult = r;
+    },
+    (e) => {
+      log(`ERROR: ${e?.stack ?? e}`);
+      window.__benchResult = { error: String(e?.stack ?? e) };
+    },
+  );
+}

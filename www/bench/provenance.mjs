@@ -1,7 +1,7 @@
 // What a benchmark result records about the code it measured.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -24,3 +24,13 @@ export const wasmSha = (dir) => createHash('sha256').update(readFileSync(join(di
 
 /** pkg/.stamp: the cargo output's sha256 and the build options of the wasm measured. */
 export const pkgStamp = (dir) => (existsSync(join(dir, '.stamp')) ? readFileSync(join(dir, '.stamp'), 'utf8').trim() : null);
+
+/** Writes bench/results/KIND-<date>[-label].json (the result and its printed table); returns the path. */
+export async function writeResult(kind, result, table, label) {
+  const dir = join(benchDir, 'results');
+  await mkdir(dir, { recursive: true });
+  const stamp = result.date.replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const file = join(dir, `${kind}-${stamp}${label ? '-' + label : ''}.json`);
+  await writeFile(file, JSON.stringify({ ...result, table }, null, 2) + '\n');
+  return file;
+}

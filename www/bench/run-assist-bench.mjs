@@ -22,7 +22,7 @@
 // performance.measureUserAgentSpecificMemory() (JS heaps by realm; it does
 // not count wasm memory). Then one page runs every other section (assist.js).
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,7 +31,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../tests/chromium.mjs';
 import { startServer } from '../tests/server.mjs';
-import { gitHead, pkgStamp, readJson, wasmSha } from './provenance.mjs';
+import { gitHead, pkgStamp, readJson, wasmSha, writeResult } from './provenance.mjs';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -333,14 +333,7 @@ try {
   const text = tables(result, info);
   console.log(text);
 
-  if (opts.write) {
-    const dir = join(benchDir, 'results');
-    await mkdir(dir, { recursive: true });
-    const stamp = result.date.replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const file = join(dir, `assist-${stamp}${opts.label ? '-' + opts.label : ''}.json`);
-    await writeFile(file, JSON.stringify({ ...result, table: text }, null, 2) + '\n');
-    console.error(`wrote ${file}`);
-  }
+  if (opts.write) console.error(`wrote ${await writeResult('assist', result, text, opts.label)}`);
 } catch (e) {
   console.error(e?.stack ?? e);
   exitCode = 1;

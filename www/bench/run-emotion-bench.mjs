@@ -11,7 +11,7 @@
 //   tensor-form conversion); onnxruntime-web loads emotion.onnx from --models-dir.
 // --models-dir: where emotion.onnx is (default the repo's models/, or $LINESMAN_MODELS_DIR).
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../tests/chromium.mjs';
 import { startServer } from '../tests/server.mjs';
-import { gitHead, pkgStamp, readJson, wasmSha } from './provenance.mjs';
+import { gitHead, pkgStamp, readJson, wasmSha, writeResult } from './provenance.mjs';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -154,14 +154,7 @@ try {
   console.log(text);
   if (!result.agreement.pass) exitCode = 1;
 
-  if (opts.write) {
-    const dir = join(benchDir, 'results');
-    await mkdir(dir, { recursive: true });
-    const stamp = result.date.replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const file = join(dir, `emotion-${stamp}${opts.label ? '-' + opts.label : ''}.json`);
-    await writeFile(file, JSON.stringify({ ...result, table: text }, null, 2) + '\n');
-    console.error(`wrote ${file}`);
-  }
+  if (opts.write) console.error(`wrote ${await writeResult('emotion', result, text, opts.label)}`);
 } catch (e) {
   console.error(e?.stack ?? e);
   exitCode = 1;
