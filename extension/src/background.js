@@ -127,12 +127,12 @@ async function tabState(tabId) {
   const k = TAB_PREFIX + tabId;
   return (await chrome.storage.session.get(k))[k] ?? null;
 }
+/** Merges `patch` into the tab's state; returns the state before. */
 async function setTabState(tabId, patch) {
   const k = TAB_PREFIX + tabId;
   const cur = (await chrome.storage.session.get(k))[k] ?? {};
-  const next = { ...cur, ...patch };
-  await chrome.storage.session.set({ [k]: next });
-  return next;
+  await chrome.storage.session.set({ [k]: { ...cur, ...patch } });
+  return cur;
 }
 
 // Log writes are serialised: two syncs of one tab must not lose an append.
@@ -159,8 +159,7 @@ async function onSync(tab, m) {
   const title = String(m.title ?? '').slice(0, 200);
   const r = await engine('sync', { key, tabId: tab.id, conv, title, messages, now: Date.now() });
   if (r.log?.length) await appendLog(key, { tabId: tab.id, conv, title }, r.log);
-  const prev = await tabState(tab.id);
-  await setTabState(tab.id, { key, conv, title });
+  const prev = await setTabState(tab.id, { key, conv, title });
   if (prev?.key !== key) chrome.runtime.sendMessage({ type: 'panel:tab', tabId: tab.id, key, conv, title }).catch(() => {});
   return { key, added: r.added };
 }

@@ -4,8 +4,10 @@
 //
 // Host access: Chrome asks the agent before granting an optional host
 // permission, and that prompt cannot be answered from a test (no switch or
-// DevTools method does it). So the profile is prepared as it is after the
-// agent clicked "Allow" once for http://127.0.0.1: a first launch installs
+// DevTools method does it; chrome://extensions' developerPrivate
+// .addHostPermission did not grant http://127.0.0.1/* in our runs). So the
+// profile is prepared as it is after the agent clicked "Allow" once for
+// http://127.0.0.1: a first launch installs
 // the extension, then its preferences get that origin as granted.
 // `chrome.permissions.request` for it then resolves true without a prompt,
 // and the rest of the path (enable site → content scripts) is real.
