@@ -21,6 +21,8 @@ if ! command -v cargo >/dev/null; then
     rustup default stable
 fi
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+# The extension's zip is written with Python's zipfile (scripts/build-extension.sh).
+command -v python3 >/dev/null || apt_install python3
 
 if [ ! -x www/node_modules/.bin/wasm-opt ]; then
     (cd www && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
